@@ -1,0 +1,366 @@
+package dev.flagrelay;
+
+import dev.flagrelay.internal.cache.EvaluationCache;
+import dev.flagrelay.internal.cache.SingleFlight;
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.evaluation.ErrorMapping;
+import dev.flagrelay.internal.evaluation.EventRecorder;
+import dev.flagrelay.internal.evaluation.FlagType;
+import dev.flagrelay.internal.evaluation.RemoteEvaluator;
+import dev.flagrelay.internal.events.DataCollector;
+import dev.flagrelay.internal.http.OkHttpRelayClient;
+import dev.flagrelay.internal.json.JsonCodec;
+import dev.flagrelay.internal.polling.FlagChangePoller;
+import dev.flagrelay.internal.relay.RelayClient;
+import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.relay.RelayHttpException;
+import dev.flagrelay.internal.relay.TrackingEvent;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.EventProvider;
+import dev.openfeature.sdk.Hook;
+import dev.openfeature.sdk.Metadata;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.ProviderEventDetails;
+import dev.openfeature.sdk.Reason;
+import dev.openfeature.sdk.TrackingEventDetails;
+import dev.openfeature.sdk.Value;
+import dev.openfeature.sdk.exceptions.FatalError;
+import dev.openfeature.sdk.exceptions.GeneralError;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OpenFeature provider for GO Feature Flag: evaluates flags through the relay proxy (OFREP), keeps
+ * a local cache of cacheable answers, follows flag changes, and reports cached evaluations and
+ * tracking events to the relay's data collector.
+ *
+ * <p>Thread-safe. Evaluations and {@link #track} never throw. After {@link #shutdown()} an
+ * instance cannot be used again: create a new one.
+ */
+public class GoFeatureFlagProvider extends EventProvider {
+  private static final Logger logger = LoggerFactory.getLogger(GoFeatureFlagProvider.class);
+  /** The name in {@link #getMetadata()}, fixed. */
+  public static final String NAME = "GO Feature Flag Provider";
+
+  private static final Metadata METADATA = () -> NAME;
+  /** Shutdown must fit the SDK's 3 s window: poller, then collector flush, then the rest. */
+  private static final Duration POLLER_STOP_BUDGET = Duration.ofMillis(500);
+  private static final Duration COLLECTOR_FLUSH_BUDGET = Duration.ofMillis(2000);
+
+  private enum State {
+    NEW,
+    INITIALIZING,
+    READY,
+    STALE,
+    /** Initialization failed but may heal: the poller keeps trying. */
+    ERROR,
+    FATAL,
+    CLOSED
+  }
+
+  private final GoFeatureFlagProviderOptions options;
+  private final RelayClient relay;
+  private final EvaluationCache cache;
+  private final DataCollector collector;
+  private final FlagChangePoller poller;
+  private final RemoteEvaluator evaluator;
+  private final Clock clock = Clock.systemUTC();
+  /** The lifecycle; transitions are compare-and-set, so exactly one thread makes each. */
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  public GoFeatureFlagProvider(GoFeatureFlagProviderOptions options) {
+    this(options, null);
+  }
+
+  /** For tests: {@code relay} replaces the HTTP client when not null. */
+  GoFeatureFlagProvider(GoFeatureFlagProviderOptions options, RelayClient relay) {
+    this.options = Objects.requireNonNull(options, "options == null");
+    JsonCodec codec = new JsonCodec(exporterMeta(options));
+    this.relay =
+        relay != null
+            ? relay
+            : new OkHttpRelayClient(
+                options.endpoint(),
+                options.dataCollectorEndpoint(),
+                options.apiKey(),
+                options.headers(),
+                options.timeout(),
+                codec);
+    this.cache =
+        options.cacheEnabled()
+            ? new EvaluationCache(
+                options.cacheMaximumSize(), options.cacheTtl(), options.cacheStaleGracePeriod(), System::nanoTime)
+            : null;
+    SingleFlight singleFlight =
+        cache == null ? null : new SingleFlight(cache, options.timeout().plusMillis(500));
+    this.collector =
+        options.dataCollectionDisabled()
+            ? null
+            : new DataCollector(
+                this.relay, codec, options.maxPendingEvents(), options.dataFlushInterval(), options.timeout());
+    this.poller =
+        options.flagChangePollingEnabled()
+            ? new FlagChangePoller(this.relay, cache, options.flagChangePollingInterval(), new PollerListener())
+            : null;
+    EventRecorder recorder = collector != null ? collector : EventRecorder.NONE;
+    this.evaluator = new RemoteEvaluator(this.relay, cache, singleFlight, recorder, clock);
+  }
+
+  private static Map<String, Object> exporterMeta(GoFeatureFlagProviderOptions options) {
+    Map<String, Object> meta = new LinkedHashMap<>(options.exporterMetadata());
+    meta.put("provider", "java");
+    meta.put("openfeature", true);
+    return meta;
+  }
+
+  @Override
+  public Metadata getMetadata() {
+    return METADATA;
+  }
+
+  @Override
+  public List<Hook> getProviderHooks() {
+    return List.of();
+  }
+
+  /**
+   * Checks that the relay answers and accepts the API key, within the timeout. A refused key is a
+   * {@link FatalError}; an unreachable relay a {@link GeneralError}, after which the provider keeps
+   * polling and becomes ready when the relay answers.
+   */
+  @Override
+  public void initialize(EvaluationContext evaluationContext) throws Exception {
+    if (!state.compareAndSet(State.NEW, State.INITIALIZING)) {
+      if (state.get() == State.CLOSED) {
+        throw new GeneralError("this provider was shut down; create a new instance");
+      }
+      return; // Already initialised (or initialising): never start a second poller.
+    }
+    try {
+      probe();
+    } catch (RelayException e) {
+      failInitialization(e);
+    }
+    startBackgroundWork();
+    state.compareAndSet(State.INITIALIZING, State.READY);
+  }
+
+  private void probe() throws RelayException {
+    if (poller != null) {
+      poller.initialPoll();
+    } else {
+      relay.flagChanges(null);
+    }
+  }
+
+  private void failInitialization(RelayException e) {
+    if (e instanceof RelayHttpException http && http.unauthorized()) {
+      state.compareAndSet(State.INITIALIZING, State.FATAL);
+      throw new FatalError("GO Feature Flag relay refused the API key (HTTP " + http.status() + ")");
+    }
+    if (e instanceof RelayHttpException http && http.status() == 404 && http.errorCode() == null) {
+      return; // An older relay without /v1/flag/change: reachable, nothing to poll.
+    }
+    startBackgroundWork();
+    state.compareAndSet(State.INITIALIZING, State.ERROR);
+    throw new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
+  }
+
+  private void startBackgroundWork() {
+    if (collector != null) {
+      collector.start();
+    }
+    if (poller != null) {
+      poller.start();
+    }
+  }
+
+  @Override
+  public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+    return evaluate(key, FlagType.BOOLEAN, defaultValue, ctx);
+  }
+
+  @Override
+  public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
+    return evaluate(key, FlagType.STRING, defaultValue, ctx);
+  }
+
+  @Override
+  public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
+    return evaluate(key, FlagType.INTEGER, defaultValue, ctx);
+  }
+
+  @Override
+  public ProviderEvaluation<Long> getLongEvaluation(String key, Long defaultValue, EvaluationContext ctx) {
+    return evaluate(key, FlagType.LONG, defaultValue, ctx);
+  }
+
+  @Override
+  public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
+    return evaluate(key, FlagType.DOUBLE, defaultValue, ctx);
+  }
+
+  @Override
+  public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+    return evaluate(key, FlagType.OBJECT, defaultValue, ctx);
+  }
+
+  private <T> ProviderEvaluation<T> evaluate(String key, FlagType<T> type, T defaultValue, EvaluationContext ctx) {
+    State current = state.get();
+    if (current != State.READY && current != State.STALE) {
+      return notServing(current, defaultValue);
+    }
+    try {
+      return evaluator.evaluate(key, type, defaultValue, ctx);
+    } catch (RuntimeException e) {
+      logger.error("evaluation of flag '{}' failed unexpectedly", key, e);
+      return error(defaultValue, ErrorCode.GENERAL, "unexpected failure: " + e);
+    }
+  }
+
+  private static <T> ProviderEvaluation<T> notServing(State current, T defaultValue) {
+    switch (current) {
+      case FATAL:
+        return error(defaultValue, ErrorCode.PROVIDER_FATAL, "relay refused the API key");
+      case CLOSED:
+        return error(defaultValue, ErrorCode.PROVIDER_NOT_READY, "provider is shut down");
+      case ERROR:
+        return error(defaultValue, ErrorCode.PROVIDER_NOT_READY, "relay has not answered yet");
+      default:
+        return error(defaultValue, ErrorCode.PROVIDER_NOT_READY, "provider is not initialized");
+    }
+  }
+
+  private static <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message) {
+    return ProviderEvaluation.<T>builder()
+        .value(defaultValue)
+        .reason(Reason.ERROR.name())
+        .errorCode(code)
+        .errorMessage(message)
+        .build();
+  }
+
+  /** Records a tracking event for the data collector; never blocks, never throws. */
+  @Override
+  public void track(String eventName, EvaluationContext context, TrackingEventDetails details) {
+    try {
+      if (collector == null || eventName == null) {
+        return;
+      }
+      ContextSnapshot snapshot = ContextSnapshot.of(context);
+      collector.record(
+          new TrackingEvent(
+              RemoteEvaluator.contextKind(snapshot),
+              RemoteEvaluator.userKey(snapshot),
+              clock.millis() / 1000,
+              eventName,
+              snapshot.attributes(),
+              trackingDetails(details)));
+    } catch (RuntimeException e) {
+      logger.warn("tracking event '{}' dropped: {}", eventName, e.toString());
+    }
+  }
+
+  private static Map<String, Object> trackingDetails(TrackingEventDetails details) {
+    if (details == null) {
+      return Map.of();
+    }
+    Map<String, Object> copy = new HashMap<>(details.asObjectMap());
+    details.getValue().ifPresent(value -> copy.put("value", value));
+    return ContextSnapshot.ofAttributes(copy).attributes();
+  }
+
+  /**
+   * Stops polling, flushes pending events (bounded, within the SDK's 3 s window), releases
+   * threads and connections, and clears the cache. Idempotent.
+   */
+  @Override
+  public void shutdown() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    try {
+      if (poller != null) {
+        poller.stop(POLLER_STOP_BUDGET);
+      }
+      if (collector != null) {
+        collector.close(COLLECTOR_FLUSH_BUDGET);
+      }
+      relay.close();
+      if (cache != null) {
+        cache.invalidateAll();
+      }
+    } catch (RuntimeException e) {
+      logger.warn("provider shutdown did not complete cleanly", e);
+    } finally {
+      super.shutdown();
+    }
+  }
+
+  /** For tests: the data collector, or null when data collection is off. */
+  DataCollector collector() {
+    return collector;
+  }
+
+  /** For tests: the cache, or null when caching is off. */
+  EvaluationCache cache() {
+    return cache;
+  }
+
+  private void emitSafely(Runnable emit) {
+    try {
+      emit.run();
+    } catch (RuntimeException e) {
+      logger.debug("provider event not emitted: {}", e.toString()); // Shut down meanwhile.
+    }
+  }
+
+  /** Turns what the poller sees into provider state and events; runs on the poller thread. */
+  private final class PollerListener implements FlagChangePoller.Listener {
+    @Override
+    public void flagsChanged(List<String> flagKeys) {
+      State current = state.get();
+      if (current == State.READY || current == State.STALE) {
+        logger.info("flags changed on the relay: {}", flagKeys);
+        ProviderEventDetails details =
+            ProviderEventDetails.builder().flagsChanged(flagKeys).message("flags changed on the relay").build();
+        emitSafely(() -> emitProviderConfigurationChanged(details));
+      }
+    }
+
+    @Override
+    public void stale(String message) {
+      if (state.compareAndSet(State.READY, State.STALE)) {
+        logger.warn("provider is stale: {}", message);
+        emitSafely(() -> emitProviderStale(ProviderEventDetails.builder().message(message).build()));
+      }
+    }
+
+    @Override
+    public void recovered() {
+      if (state.compareAndSet(State.STALE, State.READY) || state.compareAndSet(State.ERROR, State.READY)) {
+        logger.info("provider is ready: the relay answers");
+        emitSafely(() -> emitProviderReady(ProviderEventDetails.builder().message("relay answers").build()));
+      }
+    }
+
+    @Override
+    public void unauthorized(String message) {
+      State current = state.get();
+      if (current != State.CLOSED && current != State.FATAL && state.compareAndSet(current, State.FATAL)) {
+        ProviderEventDetails details =
+            ProviderEventDetails.builder().errorCode(ErrorCode.PROVIDER_FATAL).message(message).build();
+        emitSafely(() -> emitProviderError(details));
+      }
+    }
+  }
+}

@@ -1,0 +1,417 @@
+package dev.flagrelay;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Immutable configuration of a {@link GoFeatureFlagProvider}, validated when it is built.
+ *
+ * <p>Every time value is a {@link Duration}; every collection is copied at {@link Builder#build()}
+ * and never written to. The API key is never printed by {@link #toString()}.
+ */
+public final class GoFeatureFlagProviderOptions {
+  /** Default for {@link Builder#timeout(Duration)}: 10 seconds. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default for {@link Builder#cacheMaximumSize(int)}: 10 000 entries. */
+  public static final int DEFAULT_CACHE_MAXIMUM_SIZE = 10_000;
+  /** Default for {@link Builder#cacheTtl(Duration)}: 60 seconds. */
+  public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
+  /** Pass to {@link Builder#cacheTtl(Duration)} for entries that never expire. */
+  public static final Duration CACHE_NEVER_EXPIRES = Duration.ofMillis(-1);
+  /** Default for {@link Builder#cacheStaleGracePeriod(Duration)}: 5 minutes. */
+  public static final Duration DEFAULT_CACHE_STALE_GRACE_PERIOD = Duration.ofMinutes(5);
+  /** Default for {@link Builder#flagChangePollingInterval(Duration)}: 120 seconds. */
+  public static final Duration DEFAULT_FLAG_CHANGE_POLLING_INTERVAL = Duration.ofSeconds(120);
+  /** Default for {@link Builder#dataFlushInterval(Duration)}: 60 seconds. */
+  public static final Duration DEFAULT_DATA_FLUSH_INTERVAL = Duration.ofSeconds(60);
+  /** Default for {@link Builder#maxPendingEvents(int)}: 10 000 events. */
+  public static final int DEFAULT_MAX_PENDING_EVENTS = 10_000;
+
+  private final URI endpoint;
+  private final URI dataCollectorEndpoint;
+  private final String apiKey;
+  private final Duration timeout;
+  private final Map<String, String> headers;
+  private final boolean cacheEnabled;
+  private final int cacheMaximumSize;
+  private final Duration cacheTtl;
+  private final Duration cacheStaleGracePeriod;
+  private final Duration flagChangePollingInterval;
+  private final boolean flagChangePollingEnabled;
+  private final Map<String, Object> exporterMetadata;
+  private final Duration dataFlushInterval;
+  private final int maxPendingEvents;
+  private final boolean dataCollectionDisabled;
+
+  private GoFeatureFlagProviderOptions(Builder builder) {
+    this.endpoint = builder.endpoint;
+    this.dataCollectorEndpoint =
+        builder.dataCollectorEndpoint != null ? builder.dataCollectorEndpoint : builder.endpoint;
+    this.apiKey = builder.apiKey;
+    this.timeout = builder.timeout;
+    this.headers = Map.copyOf(builder.headers);
+    this.cacheEnabled = builder.cacheEnabled;
+    this.cacheMaximumSize = builder.cacheMaximumSize;
+    this.cacheTtl = builder.cacheTtl;
+    this.cacheStaleGracePeriod = builder.cacheStaleGracePeriod;
+    this.flagChangePollingInterval = builder.flagChangePollingInterval;
+    this.flagChangePollingEnabled = builder.flagChangePollingEnabled;
+    this.exporterMetadata = Map.copyOf(builder.exporterMetadata);
+    this.dataFlushInterval = builder.dataFlushInterval;
+    this.maxPendingEvents = builder.maxPendingEvents;
+    this.dataCollectionDisabled = builder.dataCollectionDisabled;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The relay proxy's base URL, without a trailing slash; its path prefix is kept. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The base URL of the data collector; {@link #endpoint()} unless set. */
+  public URI dataCollectorEndpoint() {
+    return dataCollectorEndpoint;
+  }
+
+  /** The API key sent as a Bearer token, or null when none is set. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Extra headers sent on every request; immutable. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  public boolean cacheEnabled() {
+    return cacheEnabled;
+  }
+
+  public int cacheMaximumSize() {
+    return cacheMaximumSize;
+  }
+
+  /** How long a cached answer is fresh; {@link #CACHE_NEVER_EXPIRES} for no expiry. */
+  public Duration cacheTtl() {
+    return cacheTtl;
+  }
+
+  public Duration cacheStaleGracePeriod() {
+    return cacheStaleGracePeriod;
+  }
+
+  public Duration flagChangePollingInterval() {
+    return flagChangePollingInterval;
+  }
+
+  public boolean flagChangePollingEnabled() {
+    return flagChangePollingEnabled;
+  }
+
+  /** Static fields added to the collector's {@code meta} and sent with remote evaluations. */
+  public Map<String, Object> exporterMetadata() {
+    return exporterMetadata;
+  }
+
+  public Duration dataFlushInterval() {
+    return dataFlushInterval;
+  }
+
+  public int maxPendingEvents() {
+    return maxPendingEvents;
+  }
+
+  public boolean dataCollectionDisabled() {
+    return dataCollectionDisabled;
+  }
+
+  @Override
+  public String toString() {
+    return "GoFeatureFlagProviderOptions{endpoint="
+        + endpoint
+        + ", dataCollectorEndpoint="
+        + dataCollectorEndpoint
+        + ", apiKey="
+        + (apiKey == null ? "unset" : "***")
+        + ", timeout="
+        + timeout
+        + ", headers="
+        + headers.keySet()
+        + ", cacheEnabled="
+        + cacheEnabled
+        + ", cacheMaximumSize="
+        + cacheMaximumSize
+        + ", cacheTtl="
+        + cacheTtl
+        + ", cacheStaleGracePeriod="
+        + cacheStaleGracePeriod
+        + ", flagChangePollingInterval="
+        + (flagChangePollingEnabled ? flagChangePollingInterval : "disabled")
+        + ", exporterMetadata="
+        + exporterMetadata
+        + ", dataFlushInterval="
+        + dataFlushInterval
+        + ", maxPendingEvents="
+        + maxPendingEvents
+        + ", dataCollectionDisabled="
+        + dataCollectionDisabled
+        + '}';
+  }
+
+  /** Collects and checks options; {@link #build()} fails on the first one that is wrong. */
+  public static final class Builder {
+    private URI endpoint;
+    private String rawEndpoint;
+    private URI dataCollectorEndpoint;
+    private String apiKey;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean cacheEnabled = true;
+    private int cacheMaximumSize = DEFAULT_CACHE_MAXIMUM_SIZE;
+    private Duration cacheTtl = DEFAULT_CACHE_TTL;
+    private Duration cacheStaleGracePeriod = DEFAULT_CACHE_STALE_GRACE_PERIOD;
+    private Duration flagChangePollingInterval = DEFAULT_FLAG_CHANGE_POLLING_INTERVAL;
+    private boolean flagChangePollingEnabled = true;
+    private final Map<String, Object> exporterMetadata = new LinkedHashMap<>();
+    private Duration dataFlushInterval = DEFAULT_DATA_FLUSH_INTERVAL;
+    private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    private boolean dataCollectionDisabled;
+
+    private Builder() {}
+
+    /**
+     * Required. The relay proxy's base URL, {@code http} or {@code https}, such as {@code
+     * http://localhost:1031}. A path prefix ({@code https://host/goff/}) is kept.
+     */
+    public Builder endpoint(String endpoint) {
+      this.rawEndpoint = endpoint;
+      this.endpoint = parseBaseUrl("endpoint", endpoint);
+      return this;
+    }
+
+    /**
+     * Base URL for the data collector only (scheme, host, port and path prefix); defaults to
+     * {@link #endpoint(String)}. Auth, headers and timeout are the same as for the relay.
+     */
+    public Builder dataCollectorBaseUrl(String url) {
+      this.dataCollectorEndpoint = parseBaseUrl("dataCollectorBaseUrl", url);
+      return this;
+    }
+
+    /** API key sent as {@code Authorization: Bearer <key>}; none when null or empty (default). */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+      return this;
+    }
+
+    /** Limit for every HTTP request (connect, write, read together). Default 10 s; must be > 0. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = requirePositive("timeout", timeout);
+      return this;
+    }
+
+    /** Extra headers sent on every request. Default none. The map is copied. */
+    public Builder headers(Map<String, String> headers) {
+      Objects.requireNonNull(headers, "headers == null");
+      for (Map.Entry<String, String> header : headers.entrySet()) {
+        header(header.getKey(), header.getValue());
+      }
+      return this;
+    }
+
+    /** Adds one extra header sent on every request. */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "headers: header name == null");
+      Objects.requireNonNull(value, () -> "headers: value of header '" + name + "' == null");
+      checkHeaderName(name);
+      checkHeaderValue(name, value);
+      headers.put(name, value);
+      return this;
+    }
+
+    /** Whether answers the relay marks cacheable are kept locally. Default true. */
+    public Builder cacheEnabled(boolean cacheEnabled) {
+      this.cacheEnabled = cacheEnabled;
+      return this;
+    }
+
+    /** Most entries the cache holds. Default 10 000; must be > 0. */
+    public Builder cacheMaximumSize(int cacheMaximumSize) {
+      if (cacheMaximumSize <= 0) {
+        throw new IllegalArgumentException("cacheMaximumSize <= 0: " + cacheMaximumSize);
+      }
+      this.cacheMaximumSize = cacheMaximumSize;
+      return this;
+    }
+
+    /**
+     * How long a cached answer is served before the relay is asked again. Default 60 s; must be
+     * > 0, or {@link #CACHE_NEVER_EXPIRES}.
+     */
+    public Builder cacheTtl(Duration cacheTtl) {
+      Objects.requireNonNull(cacheTtl, "cacheTtl == null");
+      this.cacheTtl =
+          cacheTtl.equals(CACHE_NEVER_EXPIRES) ? cacheTtl : requirePositive("cacheTtl", cacheTtl);
+      return this;
+    }
+
+    /**
+     * How long past its TTL a cached answer may still be served (reason {@code STALE}) while the
+     * relay cannot be reached. Default 5 minutes; zero turns stale answers off.
+     */
+    public Builder cacheStaleGracePeriod(Duration gracePeriod) {
+      Objects.requireNonNull(gracePeriod, "cacheStaleGracePeriod == null");
+      if (gracePeriod.isNegative()) {
+        throw new IllegalArgumentException("cacheStaleGracePeriod < 0: " + gracePeriod);
+      }
+      this.cacheStaleGracePeriod = gracePeriod;
+      return this;
+    }
+
+    /**
+     * Period of the flag-change poll ({@code GET /v1/flag/change}), with up to 10% jitter added.
+     * Default 120 s; must be > 0.
+     */
+    public Builder flagChangePollingInterval(Duration interval) {
+      this.flagChangePollingInterval = requirePositive("flagChangePollingInterval", interval);
+      return this;
+    }
+
+    /**
+     * Whether the provider polls the relay for flag changes. Default true. Without polling, no
+     * change, stale or recovery event is emitted and cached answers live until their TTL.
+     */
+    public Builder flagChangePollingEnabled(boolean enabled) {
+      this.flagChangePollingEnabled = enabled;
+      return this;
+    }
+
+    /**
+     * Static fields for the collector's {@code meta} and for the relay's own exports. Values
+     * must be strings, booleans or numbers. Default none. The map is copied.
+     */
+    public Builder exporterMetadata(Map<String, ?> metadata) {
+      Objects.requireNonNull(metadata, "exporterMetadata == null");
+      for (Map.Entry<String, ?> entry : metadata.entrySet()) {
+        String key = Objects.requireNonNull(entry.getKey(), "exporterMetadata: key == null");
+        Object value = entry.getValue();
+        if (!(value instanceof String || value instanceof Boolean || value instanceof Number)) {
+          throw new IllegalArgumentException(
+              "exporterMetadata: value of '"
+                  + key
+                  + "' must be a string, boolean or number: "
+                  + (value == null ? "null" : value.getClass().getName()));
+        }
+        exporterMetadata.put(key, value);
+      }
+      return this;
+    }
+
+    /** How often recorded events are sent to the collector. Default 60 s; must be > 0. */
+    public Builder dataFlushInterval(Duration interval) {
+      this.dataFlushInterval = requirePositive("dataFlushInterval", interval);
+      return this;
+    }
+
+    /**
+     * Events queued before a flush starts early; the buffer holds at most twice this and drops
+     * the oldest beyond. Default 10 000; must be > 0.
+     */
+    public Builder maxPendingEvents(int maxPendingEvents) {
+      if (maxPendingEvents <= 0) {
+        throw new IllegalArgumentException("maxPendingEvents <= 0: " + maxPendingEvents);
+      }
+      this.maxPendingEvents = maxPendingEvents;
+      return this;
+    }
+
+    /** Turns off feature and tracking events. Default false. */
+    public Builder disableDataCollection(boolean disabled) {
+      this.dataCollectionDisabled = disabled;
+      return this;
+    }
+
+    public GoFeatureFlagProviderOptions build() {
+      if (endpoint == null) {
+        throw new IllegalArgumentException(
+            rawEndpoint == null ? "endpoint is required" : "endpoint is invalid: " + rawEndpoint);
+      }
+      return new GoFeatureFlagProviderOptions(this);
+    }
+
+    private static URI parseBaseUrl(String option, String url) {
+      Objects.requireNonNull(url, () -> option + " == null");
+      URI uri;
+      try {
+        uri = new URI(url.trim());
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(option + " is not a URL: " + url, e);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException(option + " must be an http or https URL: " + url);
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new IllegalArgumentException(option + " has no host: " + url);
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw new IllegalArgumentException(option + " must not have a query or fragment: " + url);
+      }
+      if (uri.getRawUserInfo() != null) {
+        throw new IllegalArgumentException(
+            option + " must not carry credentials; use apiKey: " + uri.getHost());
+      }
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      while (path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1);
+      }
+      try {
+        return new URI(scheme + "://" + uri.getRawAuthority() + path);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(option + " is not a URL: " + url, e);
+      }
+    }
+
+    private static Duration requirePositive(String option, Duration value) {
+      Objects.requireNonNull(value, () -> option + " == null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(option + " <= 0: " + value);
+      }
+      return value;
+    }
+
+    private static void checkHeaderName(String name) {
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("headers: header name is empty");
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+          throw new IllegalArgumentException("headers: invalid character in header name: " + name);
+        }
+      }
+    }
+
+    private static void checkHeaderValue(String name, String value) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < ' ' && c != '\t') || c == 0x7f) {
+          throw new IllegalArgumentException(
+              "headers: invalid character in value of header '" + name + "'");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.flagrelay.internal.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The local cache of relay answers, keyed by flag and whole context.
+ *
+ * <p>Design: entries are immutable ({@link Entry}) and carry the {@link Generations.Stamp} of the
+ * relay call that produced them; a hit is only served while that stamp is current, so no
+ * invalidation can be undone by a call that was in flight when it happened. Freshness is checked
+ * against an injectable clock: an entry past its TTL is still returned, marked not fresh, until
+ * the stale grace period ends too, so the caller can serve it when the relay cannot be reached.
+ * Caffeine bounds the size (W-TinyLFU eviction, not plain LRU) and removes entries once TTL plus
+ * grace has passed.
+ */
+public final class EvaluationCache {
+  private final Cache<CacheKey, Entry> entries;
+  private final Generations generations = new Generations();
+  private final LongSupplier nanoTime;
+  private final long ttlNanos;
+
+  /**
+   * @param ttl how long an entry is fresh; negative for never
+   * @param staleGracePeriod how long past the TTL an entry is kept for outages
+   */
+  public EvaluationCache(int maximumSize, Duration ttl, Duration staleGracePeriod, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    this.ttlNanos = ttl.isNegative() ? Long.MAX_VALUE : ttl.toNanos();
+    Caffeine<Object, Object> builder =
+        Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).ticker(nanoTime::getAsLong);
+    if (!ttl.isNegative()) {
+      builder.expireAfterWrite(ttl.plus(staleGracePeriod));
+    }
+    this.entries = builder.build();
+  }
+
+  /** The current entry for {@code key}, fresh or stale, or null. */
+  public Lookup get(CacheKey key) {
+    Entry entry = entries.getIfPresent(key);
+    if (entry == null || !generations.isCurrent(entry.stamp())) {
+      return null;
+    }
+    boolean fresh = nanoTime.getAsLong() - entry.writtenAtNanos() < ttlNanos;
+    return new Lookup(entry.answer(), fresh);
+  }
+
+  /** Takes the stamp a relay call for {@code flagKey} must carry to be stored. */
+  Generations.Stamp stamp(String flagKey) {
+    return generations.stamp(flagKey);
+  }
+
+  /** Whether no invalidation happened since {@code stamp} was taken. */
+  boolean isCurrent(Generations.Stamp stamp) {
+    return generations.isCurrent(stamp);
+  }
+
+  /** Stores {@code answer} unless an invalidation happened since {@code stamp} was taken. */
+  void put(CacheKey key, RelayAnswer answer, Generations.Stamp stamp) {
+    if (generations.isCurrent(stamp)) {
+      entries.put(key, new Entry(answer, nanoTime.getAsLong(), stamp));
+    }
+  }
+
+  /** Drops every entry of the given flags, and any answer for them now in flight. */
+  public void invalidateFlags(Collection<String> flagKeys) {
+    Set<String> flags = new HashSet<>(flagKeys);
+    for (String flag : flags) {
+      generations.bumpFlag(flag);
+    }
+    entries.asMap().keySet().removeIf(key -> flags.contains(key.flagKey()));
+  }
+
+  /** Drops every entry, and every answer now in flight. */
+  public void invalidateAll() {
+    generations.bumpAll();
+    entries.invalidateAll();
+  }
+
+  /** Entries held, including those no longer current; for tests and diagnostics. */
+  public long estimatedSize() {
+    return entries.estimatedSize();
+  }
+
+  /** A cached answer and whether it is still within its TTL. */
+  public record Lookup(RelayAnswer answer, boolean fresh) {}
+
+  private record Entry(RelayAnswer answer, long writtenAtNanos, Generations.Stamp stamp) {}
+}

@@ -1,0 +1,101 @@
+package dev.flagrelay.internal.cache;
+
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.relay.RelayUnreachableException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Makes concurrent misses for one key share one relay call. The first caller (the leader) makes
+ * the call on its own thread; the others wait for its outcome, bounded by the timeout. A failure
+ * reaches every waiter. A flight started before an invalidation is not joined by callers that
+ * arrive after it: they start a new one.
+ */
+public final class SingleFlight {
+  private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
+  private final EvaluationCache cache;
+  private final Duration maxWait;
+
+  public SingleFlight(EvaluationCache cache, Duration maxWait) {
+    this.cache = cache;
+    this.maxWait = maxWait;
+  }
+
+  /** What a leader does: call the relay, and cache the answer if it may. */
+  @FunctionalInterface
+  public interface Call {
+    RelayAnswer run() throws RelayException;
+  }
+
+  /** Returns the answer of the one call made for {@code key}, by this thread or another. */
+  public RelayAnswer load(CacheKey key, Call call) throws RelayException {
+    while (true) {
+      Flight running = flights.get(key);
+      if (running != null && cache.isCurrent(running.stamp)) {
+        return await(running);
+      }
+      Flight mine = new Flight(cache.stamp(key.flagKey()));
+      boolean leader =
+          running == null ? flights.putIfAbsent(key, mine) == null : flights.replace(key, running, mine);
+      if (leader) {
+        return lead(key, mine, call);
+      }
+    }
+  }
+
+  private RelayAnswer lead(CacheKey key, Flight flight, Call call) throws RelayException {
+    try {
+      RelayAnswer answer = call.run();
+      if (answer.cacheable()) {
+        cache.put(key, answer, flight.stamp);
+      }
+      flight.result.complete(answer);
+      return answer;
+    } catch (RelayException | RuntimeException | Error e) {
+      flight.result.completeExceptionally(e);
+      throw e;
+    } finally {
+      flights.remove(key, flight);
+    }
+  }
+
+  private RelayAnswer await(Flight flight) throws RelayException {
+    try {
+      return flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RelayUnreachableException("interrupted while waiting for the same evaluation in flight", e, false);
+    } catch (TimeoutException e) {
+      throw new RelayUnreachableException(
+          "the same evaluation in flight did not finish within " + maxWait.toMillis() + " ms", e, true);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RelayException relay) {
+        throw relay;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw (Error) cause;
+    }
+  }
+
+  /** Flights in progress; for tests. */
+  public int inFlight() {
+    return flights.size();
+  }
+
+  private static final class Flight {
+    final Generations.Stamp stamp;
+    final CompletableFuture<RelayAnswer> result = new CompletableFuture<>();
+
+    Flight(Generations.Stamp stamp) {
+      this.stamp = stamp;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.flagrelay.internal.evaluation;
+
+import dev.flagrelay.internal.cache.CacheKey;
+import dev.flagrelay.internal.cache.EvaluationCache;
+import dev.flagrelay.internal.cache.SingleFlight;
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.FeatureEvent;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.RelayClient;
+import dev.flagrelay.internal.relay.RelayException;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.Reason;
+import dev.openfeature.sdk.Structure;
+import dev.openfeature.sdk.Value;
+import java.time.Clock;
+import java.util.ConcurrentModificationException;
+
+/**
+ * Answers one evaluation: from the cache when it holds a fresh answer, else from the relay (one
+ * call per key however many threads miss at once), else from a stale cached answer when the relay
+ * cannot be reached. Every call builds a new {@link ProviderEvaluation}; nothing handed out is
+ * shared. Never throws for relay trouble: failures become an error code and the caller's default.
+ */
+public final class RemoteEvaluator {
+  /** Reason of an answer served from the cache. */
+  public static final String REASON_CACHED = Reason.CACHED.name();
+  /** Reason of an answer served past its TTL because the relay could not be reached. */
+  public static final String REASON_STALE = "STALE";
+  /** Variant reported when the caller's default was returned. */
+  public static final String SDK_DEFAULT_VARIANT = "SdkDefault";
+
+  private final RelayClient relay;
+  private final EvaluationCache cache;
+  private final SingleFlight singleFlight;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  /**
+   * @param cache null when caching is off
+   * @param singleFlight null when caching is off
+   */
+  public RemoteEvaluator(
+      RelayClient relay, EvaluationCache cache, SingleFlight singleFlight, EventRecorder events, Clock clock) {
+    this.relay = relay;
+    this.cache = cache;
+    this.singleFlight = singleFlight;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  public <T> ProviderEvaluation<T> evaluate(
+      String flagKey, FlagType<T> type, T defaultValue, EvaluationContext context) {
+    if (flagKey == null) {
+      return error(defaultValue, ErrorCode.GENERAL, "flag key is null");
+    }
+    ContextSnapshot snapshot;
+    try {
+      snapshot = ContextSnapshot.of(context);
+    } catch (ConcurrentModificationException e) {
+      return error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
+    }
+    return cache == null
+        ? fromRelay(flagKey, type, defaultValue, snapshot)
+        : fromCacheOrRelay(flagKey, type, defaultValue, snapshot);
+  }
+
+  private <T> ProviderEvaluation<T> fromRelay(
+      String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot snapshot) {
+    try {
+      return answer(flagKey, type, defaultValue, relay.evaluate(flagKey, snapshot), null);
+    } catch (RelayException e) {
+      return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
+    }
+  }
+
+  private <T> ProviderEvaluation<T> fromCacheOrRelay(
+      String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot snapshot) {
+    CacheKey key = new CacheKey(flagKey, snapshot);
+    EvaluationCache.Lookup cached = cache.get(key);
+    if (cached != null && cached.fresh()) {
+      return fromCache(key, type, defaultValue, cached.answer(), REASON_CACHED);
+    }
+    try {
+      return answer(flagKey, type, defaultValue, singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot)), null);
+    } catch (RelayException e) {
+      if (cached != null && e.unavailable()) {
+        return fromCache(key, type, defaultValue, cached.answer(), REASON_STALE);
+      }
+      return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
+    }
+  }
+
+  private <T> ProviderEvaluation<T> fromCache(
+      CacheKey key, FlagType<T> type, T defaultValue, RelayAnswer answer, String reason) {
+    ProviderEvaluation<T> result = answer(key.flagKey(), type, defaultValue, answer, reason);
+    events.record(featureEvent(key, answer, result));
+    return result;
+  }
+
+  private <T> ProviderEvaluation<T> answer(
+      String flagKey, FlagType<T> type, T defaultValue, RelayAnswer answer, String reasonOverride) {
+    Object raw = answer.value();
+    if (raw == null) {
+      String reason = reasonOverride != null ? reasonOverride : answer.reason();
+      return ProviderEvaluation.<T>builder()
+          .value(defaultValue)
+          .variant(answer.variant() != null ? answer.variant() : SDK_DEFAULT_VARIANT)
+          .reason(reason != null ? reason : Reason.DISABLED.name())
+          .flagMetadata(answer.flagMetadata())
+          .build();
+    }
+    T value = type.convert(raw);
+    if (value == null) {
+      return ProviderEvaluation.<T>builder()
+          .value(defaultValue)
+          .variant(answer.variant())
+          .reason(Reason.ERROR.name())
+          .errorCode(ErrorCode.TYPE_MISMATCH)
+          .errorMessage("flag '" + flagKey + "' is a " + jsonType(raw) + ", not a " + type)
+          .flagMetadata(answer.flagMetadata())
+          .build();
+    }
+    return ProviderEvaluation.<T>builder()
+        .value(value)
+        .variant(answer.variant())
+        .reason(reasonOverride != null ? reasonOverride : answer.reason())
+        .flagMetadata(answer.flagMetadata())
+        .build();
+  }
+
+  private static <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message) {
+    return ProviderEvaluation.<T>builder()
+        .value(defaultValue)
+        .reason(Reason.ERROR.name())
+        .errorCode(code)
+        .errorMessage(message)
+        .build();
+  }
+
+  private FeatureEvent featureEvent(CacheKey key, RelayAnswer answer, ProviderEvaluation<?> result) {
+    boolean failed = result.getErrorCode() != null || answer.value() == null;
+    ContextSnapshot context = key.context();
+    return new FeatureEvent(
+        contextKind(context),
+        userKey(context),
+        clock.millis() / 1000,
+        key.flagKey(),
+        failed || result.getVariant() == null ? SDK_DEFAULT_VARIANT : result.getVariant(),
+        failed ? plain(result.getValue()) : answer.value(),
+        failed,
+        answer.version(),
+        FeatureEvent.SOURCE_PROVIDER_CACHE);
+  }
+
+  /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */
+  public static String contextKind(ContextSnapshot context) {
+    return Boolean.TRUE.equals(context.attributes().get("anonymous")) ? "anonymousUser" : "user";
+  }
+
+  /** The targeting key, or {@code undefined-targetingKey}. */
+  public static String userKey(ContextSnapshot context) {
+    String key = context.targetingKey();
+    return key != null ? key : "undefined-targetingKey";
+  }
+
+  private static Object plain(Object value) {
+    if (value instanceof Value sdkValue) {
+      Object inner = sdkValue.asObject();
+      return inner instanceof Structure structure ? structure.asObjectMap() : inner;
+    }
+    return value;
+  }
+
+  private static String jsonType(Object raw) {
+    if (raw instanceof Boolean) {
+      return "boolean";
+    }
+    if (raw instanceof String) {
+      return "string";
+    }
+    if (raw instanceof Number) {
+      return "number (" + raw + ")";
+    }
+    if (raw instanceof java.util.List) {
+      return "array";
+    }
+    return "object";
+  }
+}

@@ -1,0 +1,306 @@
+package dev.flagrelay.internal.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.CollectorEvent;
+import dev.flagrelay.internal.relay.FeatureEvent;
+import dev.flagrelay.internal.relay.FlagChanges;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.RelayDecodeException;
+import dev.flagrelay.internal.relay.TrackingEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Encodes requests and decodes answers of the relay's JSON API. Thread-safe and stateless but for
+ * the exporter metadata it was built with.
+ */
+public final class JsonCodec {
+  private static final Logger logger = LoggerFactory.getLogger(JsonCodec.class);
+  /** The context key GO Feature Flag reserves for its own inputs. */
+  public static final String RESERVED_CONTEXT_KEY = "gofeatureflag";
+
+  private static final String EXPORTER_METADATA_KEY = "exporterMetadata";
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final JsonFactory factory = mapper.getFactory();
+  private final Map<String, Object> exporterMetadata;
+
+  /**
+   * @param exporterMetadata the full {@code meta}: {@code provider}, {@code openfeature} and the
+   *     application's entries, scalars only
+   */
+  public JsonCodec(Map<String, Object> exporterMetadata) {
+    this.exporterMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(exporterMetadata));
+  }
+
+  /**
+   * The body of an OFREP evaluation: {@code {"context": {...}}}, with the exporter metadata set
+   * under {@code gofeatureflag.exporterMetadata} and every other key of {@code gofeatureflag} kept.
+   */
+  public byte[] evaluationRequest(ContextSnapshot context) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = factory.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeFieldName("context");
+      json.writeStartObject();
+      Map<String, Object> attributes = context.attributes();
+      for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
+        if (!attribute.getKey().equals(RESERVED_CONTEXT_KEY)) {
+          json.writeFieldName(attribute.getKey());
+          writeValue(json, attribute.getValue());
+        }
+      }
+      json.writeFieldName(RESERVED_CONTEXT_KEY);
+      writeReservedKey(json, attributes.get(RESERVED_CONTEXT_KEY));
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // A ByteArrayOutputStream never fails.
+    }
+    return out.toByteArray();
+  }
+
+  private void writeReservedKey(JsonGenerator json, Object callerValue) throws IOException {
+    json.writeStartObject();
+    if (callerValue instanceof Map) {
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) callerValue).entrySet()) {
+        if (!EXPORTER_METADATA_KEY.equals(entry.getKey())) {
+          json.writeFieldName(String.valueOf(entry.getKey()));
+          writeValue(json, entry.getValue());
+        }
+      }
+    }
+    json.writeFieldName(EXPORTER_METADATA_KEY);
+    writeValue(json, exporterMetadata);
+    json.writeEndObject();
+  }
+
+  /** The collector envelope: {@code {"meta": {...}, "events": [...]}}. */
+  public byte[] collectorEnvelope(List<? extends CollectorEvent> events) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + events.size() * 192);
+    try (JsonGenerator json = factory.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeFieldName("meta");
+      writeValue(json, exporterMetadata);
+      json.writeArrayFieldStart("events");
+      for (CollectorEvent event : events) {
+        writeEvent(json, event);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeEvent(JsonGenerator json, CollectorEvent event) throws IOException {
+    json.writeStartObject();
+    if (event instanceof FeatureEvent feature) {
+      json.writeStringField("kind", "feature");
+      json.writeStringField("contextKind", feature.contextKind());
+      json.writeStringField("userKey", feature.userKey());
+      json.writeNumberField("creationDate", feature.creationDate());
+      json.writeStringField("key", feature.key());
+      json.writeStringField("variation", feature.variation());
+      json.writeFieldName("value");
+      writeValue(json, feature.value());
+      json.writeBooleanField("default", feature.failed());
+      json.writeStringField("version", feature.version());
+      json.writeStringField("source", feature.source());
+    } else if (event instanceof TrackingEvent tracking) {
+      json.writeStringField("kind", "tracking");
+      json.writeStringField("contextKind", tracking.contextKind());
+      json.writeStringField("userKey", tracking.userKey());
+      json.writeNumberField("creationDate", tracking.creationDate());
+      json.writeStringField("key", tracking.key());
+      json.writeFieldName("evaluationContext");
+      writeValue(json, tracking.evaluationContext());
+      json.writeFieldName("trackingEventDetails");
+      writeValue(json, tracking.details());
+    }
+    json.writeEndObject();
+  }
+
+  private static void writeValue(JsonGenerator json, Object value) throws IOException {
+    if (value == null) {
+      json.writeNull();
+    } else if (value instanceof String string) {
+      json.writeString(string);
+    } else if (value instanceof Boolean bool) {
+      json.writeBoolean(bool);
+    } else if (value instanceof Integer number) {
+      json.writeNumber(number);
+    } else if (value instanceof Long number) {
+      json.writeNumber(number);
+    } else if (value instanceof Double number) {
+      json.writeNumber(number);
+    } else if (value instanceof BigInteger number) {
+      json.writeNumber(number);
+    } else if (value instanceof Number number) {
+      json.writeNumber(number.doubleValue());
+    } else if (value instanceof Instant instant) {
+      json.writeString(instant.toString());
+    } else if (value instanceof Map<?, ?> map) {
+      json.writeStartObject();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        json.writeFieldName(String.valueOf(entry.getKey()));
+        writeValue(json, entry.getValue());
+      }
+      json.writeEndObject();
+    } else if (value instanceof List<?> list) {
+      json.writeStartArray();
+      for (Object item : list) {
+        writeValue(json, item);
+      }
+      json.writeEndArray();
+    } else {
+      json.writeString(value.toString());
+    }
+  }
+
+  /** Reads a 200 answer of the single-flag OFREP endpoint. */
+  public RelayAnswer readEvaluation(byte[] body) throws RelayDecodeException {
+    JsonNode root = readObject(body, "evaluation");
+    JsonNode value = root.get("value");
+    return new RelayAnswer(
+        value == null ? null : toJava(value),
+        text(root, "variant"),
+        text(root, "reason"),
+        readMetadata(root.get("metadata")));
+  }
+
+  /**
+   * Reads the {@code errorCode} and details of an error body, tolerating any shape: both are
+   * null when the body is not JSON or has neither {@code errorDetails} nor {@code message}.
+   */
+  public ErrorBody readError(byte[] body) {
+    try {
+      JsonNode root = mapper.readTree(body);
+      if (root == null || !root.isObject()) {
+        return ErrorBody.NONE;
+      }
+      String details = text(root, "errorDetails");
+      return new ErrorBody(text(root, "errorCode"), details != null ? details : text(root, "message"));
+    } catch (IOException e) {
+      return ErrorBody.NONE;
+    }
+  }
+
+  /** Reads a 200 answer of {@code GET /v1/flag/change}. */
+  public FlagChanges readFlagChanges(byte[] body, String etag) throws RelayDecodeException {
+    JsonNode flags = readObject(body, "flag change").get("flags");
+    Map<String, Long> hashes = new HashMap<>();
+    if (flags != null && flags.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = flags.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> flag = it.next();
+        hashes.put(flag.getKey(), flag.getValue().asLong());
+      }
+    } else if (flags != null && !flags.isNull()) {
+      throw new RelayDecodeException("flag change: 'flags' is not an object", null);
+    }
+    return FlagChanges.of(etag, hashes);
+  }
+
+  private JsonNode readObject(byte[] body, String what) throws RelayDecodeException {
+    JsonNode root;
+    try {
+      root = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new RelayDecodeException(what + ": body is not valid JSON (" + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw new RelayDecodeException(what + ": body could not be read: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new RelayDecodeException(what + ": body is not a JSON object", null);
+    }
+    return root;
+  }
+
+  private static String text(JsonNode root, String field) {
+    JsonNode node = root.get(field);
+    return node == null || node.isNull() ? null : node.asText();
+  }
+
+  private static Map<String, Object> readMetadata(JsonNode metadata) {
+    if (metadata == null || !metadata.isObject()) {
+      return Map.of();
+    }
+    Map<String, Object> scalars = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode node = entry.getValue();
+      Object value = node.isValueNode() && !node.isNull() ? toJava(node) : null;
+      if (value == null || value instanceof BigInteger) {
+        logger.debug("flag metadata '{}' dropped: {} cannot be represented", entry.getKey(), node.getNodeType());
+      } else {
+        scalars.put(entry.getKey(), value);
+      }
+    }
+    return scalars;
+  }
+
+  /** Turns a JSON tree into an immutable Java tree. */
+  static Object toJava(JsonNode node) {
+    JsonNodeType type = node.getNodeType();
+    switch (type) {
+      case BOOLEAN:
+        return node.booleanValue();
+      case STRING:
+        return node.textValue();
+      case NUMBER:
+        return number(node);
+      case ARRAY:
+        List<Object> list = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+          list.add(toJava(item));
+        }
+        return Collections.unmodifiableList(list);
+      case OBJECT:
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> entry = it.next();
+          map.put(entry.getKey(), toJava(entry.getValue()));
+        }
+        return Collections.unmodifiableMap(map);
+      default:
+        return null;
+    }
+  }
+
+  private static Object number(JsonNode node) {
+    if (node.isInt()) {
+      return node.intValue();
+    }
+    if (node.isLong()) {
+      return node.longValue();
+    }
+    if (node.isBigInteger()) {
+      return node.bigIntegerValue();
+    }
+    return node.doubleValue();
+  }
+
+  /** The error fields of a non-success body; either may be null. */
+  public record ErrorBody(String errorCode, String details) {
+    public static final ErrorBody NONE = new ErrorBody(null, null);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.flagrelay.internal.relay;
+
+import dev.flagrelay.internal.context.ContextSnapshot;
+import java.time.Duration;
+
+/**
+ * The relay proxy's HTTP API as the provider uses it. Implementations are thread-safe; every call
+ * blocks the calling thread for at most the configured timeout.
+ */
+public interface RelayClient extends AutoCloseable {
+  /**
+   * Evaluates one flag ({@code POST /ofrep/v1/evaluate/flags/{key}}).
+   *
+   * @throws RelayException when the relay answered an error, could not be reached, or sent a body
+   *     that is not an evaluation
+   */
+  RelayAnswer evaluate(String flagKey, ContextSnapshot context) throws RelayException;
+
+  /**
+   * Asks which flags changed ({@code GET /v1/flag/change}), sending {@code etag} verbatim in
+   * {@code If-None-Match} when it is not null.
+   */
+  FlagChanges flagChanges(String etag) throws RelayException;
+
+  /**
+   * Posts an already encoded collector envelope ({@code POST /v1/data/collector}).
+   *
+   * @param timeout the limit for this call, at most the configured timeout
+   */
+  void sendEvents(byte[] envelope, Duration timeout) throws RelayException;
+
+  /** Releases threads and connections; idempotent. */
+  @Override
+  void close();
+}
