@@ -145,21 +145,24 @@ public class GoFeatureFlagProvider extends EventProvider {
       }
       return; // Already initialised (or initialising): never start a second poller.
     }
+    boolean poll;
     try {
-      probe();
+      poll = probe();
     } catch (RelayException e) {
       failInitialization(e);
+      poll = false;
     }
-    startBackgroundWork();
+    startBackgroundWork(poll);
     state.compareAndSet(State.INITIALIZING, State.READY);
   }
 
-  private void probe() throws RelayException {
+  /** Asks the relay for the flag-change baseline; returns whether there is anything to poll. */
+  private boolean probe() throws RelayException {
     if (poller != null) {
-      poller.initialPoll();
-    } else {
-      relay.flagChanges(null);
+      return poller.initialPoll() == FlagChangePoller.Start.POLLING;
     }
+    relay.flagChanges(null);
+    return false;
   }
 
   private void failInitialization(RelayException e) {
@@ -170,16 +173,16 @@ public class GoFeatureFlagProvider extends EventProvider {
     if (e instanceof RelayHttpException http && http.status() == 404 && http.errorCode() == null) {
       return; // An older relay without /v1/flag/change: reachable, nothing to poll.
     }
-    startBackgroundWork();
+    startBackgroundWork(true); // The poller tells us when the relay answers again.
     state.compareAndSet(State.INITIALIZING, State.ERROR);
     throw new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
   }
 
-  private void startBackgroundWork() {
+  private void startBackgroundWork(boolean poll) {
     if (collector != null) {
       collector.start();
     }
-    if (poller != null) {
+    if (poller != null && poll) {
       poller.start();
     }
   }

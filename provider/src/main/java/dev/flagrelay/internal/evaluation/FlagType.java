@@ -93,7 +93,9 @@ public final class FlagType<T> {
       return new Value(number);
     }
     if (raw instanceof Long number) {
-      return new Value(number);
+      // Value(Long) exists only since SDK 1.22: out-of-int-range longs inside objects become doubles.
+      long l = number;
+      return l == (int) l ? new Value((int) l) : new Value((double) l);
     }
     if (raw instanceof Number number) {
       return new Value(number.doubleValue());
