@@ -100,22 +100,28 @@ public final class OkHttpRelayClient implements RelayClient {
   }
 
   /** The header template every request starts from; immutable. */
-  Headers headers() {
+  public Headers headers() {
     return headers;
   }
 
   @Override
   public RelayAnswer evaluate(String flagKey, ContextSnapshot context) throws RelayException {
-    HttpUrl url = evaluateUrl(flagKey);
-    RequestBody body = RequestBody.create(codec.evaluationRequest(context), JSON);
-    Request request = new Request.Builder().url(url).headers(headers).post(body).build();
-    try (Response response = execute(client.newCall(request))) {
+    try (Response response = execute(newEvaluationCall(flagKey, context))) {
       byte[] bytes = readBody(response);
       if (response.code() == 200) {
         return codec.readEvaluation(bytes);
       }
       throw failure(response, bytes);
     }
+  }
+
+  /**
+   * A new, not yet executed call evaluating {@code flagKey}: the template headers, the key as one
+   * path segment, the body encoded from {@code context}. Public for the concurrency suite.
+   */
+  public Call newEvaluationCall(String flagKey, ContextSnapshot context) throws RelayException {
+    RequestBody body = RequestBody.create(codec.evaluationRequest(context), JSON);
+    return client.newCall(new Request.Builder().url(evaluateUrl(flagKey)).headers(headers).post(body).build());
   }
 
   private HttpUrl evaluateUrl(String flagKey) throws RelayException {

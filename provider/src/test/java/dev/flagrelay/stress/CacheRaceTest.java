@@ -1,0 +1,220 @@
+package dev.flagrelay.stress;
+
+import static dev.flagrelay.stress.RaceAssertions.assertCaught;
+import static dev.flagrelay.stress.RaceAssertions.assertClean;
+
+import dev.flagrelay.internal.cache.EvaluationCache;
+import dev.flagrelay.internal.cache.SingleFlight;
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.evaluation.EventRecorder;
+import dev.flagrelay.internal.evaluation.FlagType;
+import dev.flagrelay.internal.evaluation.RemoteEvaluator;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.RelayClient;
+import dev.flagrelay.internal.relay.RelayException;
+import dev.openfeature.sdk.ImmutableContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Scenario 3: concurrent misses, hits and invalidations. One relay call per key per generation;
+ * an answer that was in flight during an invalidation is never served after it.
+ */
+@Tag("stress")
+@Timeout(90)
+class CacheRaceTest {
+  private static final int STAMPEDE_THREADS = 8;
+  private static final ImmutableContext USER = new ImmutableContext("user-1");
+
+  /** The cache as the evaluation path uses it. */
+  interface CachePath {
+    String evaluate(String flagKey);
+
+    void invalidate(String flagKey);
+  }
+
+  /** Counts calls per flag, answers "v{generation}", and can hold a call until released. */
+  static final class ScriptedRelay extends StubRelay {
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final Map<String, Integer> generation = new ConcurrentHashMap<>();
+    volatile CountDownLatch started = new CountDownLatch(1);
+    volatile CountDownLatch release = new CountDownLatch(0);
+
+    @Override
+    public RelayAnswer evaluate(String flagKey, ContextSnapshot context) {
+      calls.computeIfAbsent(flagKey, k -> new AtomicInteger()).incrementAndGet();
+      String value = "v" + generation.getOrDefault(flagKey, 1);
+      started.countDown();
+      await(release);
+      return new RelayAnswer(value, value, "TARGETING_MATCH", Map.of(RelayAnswer.CACHEABLE_KEY, true));
+    }
+
+    int calls(String flagKey) {
+      AtomicInteger count = calls.get(flagKey);
+      return count == null ? 0 : count.get();
+    }
+  }
+
+  @Test
+  void realCache_concurrentMisses_makeOneRelayCall() throws Exception {
+    ScriptedRelay relay = new ScriptedRelay();
+    assertClean(stampede(relay, new RealCache(relay)), 10);
+  }
+
+  @Test
+  void containsKeyThenPut_isCaught_asDuplicateRelayCalls() throws Exception {
+    ScriptedRelay relay = new ScriptedRelay();
+    assertCaught(stampede(relay, new CheckThenAct(relay)), Symptom.DUPLICATE_RELAY_CALL);
+  }
+
+  @Test
+  void realCache_invalidationDuringAnInFlightCall_neverServesTheOldAnswer() throws Exception {
+    ScriptedRelay relay = new ScriptedRelay();
+    assertClean(invalidationInFlight(relay, new RealCache(relay)), 10);
+  }
+
+  @Test
+  void cacheWithoutGenerations_isCaught_asStaleAfterInvalidation() throws Exception {
+    ScriptedRelay relay = new ScriptedRelay();
+    assertCaught(invalidationInFlight(relay, new CheckThenAct(relay)), Symptom.STALE_AFTER_INVALIDATION);
+  }
+
+  private static Race.Outcome stampede(ScriptedRelay relay, CachePath cache) throws InterruptedException {
+    CountDownLatch[] arrived = new CountDownLatch[10_000];
+    return Race.run(
+        STAMPEDE_THREADS,
+        200,
+        (thread, round, out) -> {
+          String flag = "stampede-" + round;
+          CountDownLatch arrivals;
+          synchronized (arrived) {
+            if (arrived[round] == null) {
+              arrived[round] = new CountDownLatch(STAMPEDE_THREADS);
+              relay.release = arrived[round]; // The relay answers once every thread has arrived.
+            }
+            arrivals = arrived[round];
+          }
+          arrivals.countDown();
+          String value = cache.evaluate(flag);
+          if (!"v1".equals(value)) {
+            out.report(Symptom.STALE_AFTER_INVALIDATION, flag + " answered " + value);
+          }
+          if (thread == 0) {
+            awaitAll(arrivals);
+            if (relay.calls(flag) > 1) {
+              out.report(Symptom.DUPLICATE_RELAY_CALL, flag + ": " + relay.calls(flag) + " relay calls");
+            }
+          }
+        });
+  }
+
+  private static Race.Outcome invalidationInFlight(ScriptedRelay relay, CachePath cache) throws InterruptedException {
+    CountDownLatch[] phase = new CountDownLatch[2]; // [0]: call started, [1]: invalidated
+    return Race.run(
+        2,
+        100,
+        (thread, round, out) -> {
+          String flag = "invalidated-" + round;
+          if (thread == 0) {
+            synchronized (phase) {
+              relay.started = phase[0] = new CountDownLatch(1);
+              relay.release = phase[1] = new CountDownLatch(1);
+              phase.notifyAll();
+            }
+            cache.evaluate(flag); // In flight across the invalidation: its own answer may be old.
+            relay.release = new CountDownLatch(0);
+            String next = cache.evaluate(flag);
+            if (!"v2".equals(next)) {
+              out.report(Symptom.STALE_AFTER_INVALIDATION, flag + " answered " + next + " after the invalidation");
+            }
+          } else {
+            CountDownLatch started;
+            CountDownLatch release;
+            synchronized (phase) {
+              while (phase[1] == null || phase[1].getCount() == 0) {
+                phase.wait(1_000);
+              }
+              started = phase[0];
+              release = phase[1];
+            }
+            awaitAll(started);
+            relay.generation.put(flag, 2);
+            cache.invalidate(flag);
+            release.countDown();
+          }
+        });
+  }
+
+  private static void awaitAll(CountDownLatch latch) {
+    await(latch);
+  }
+
+  static void await(CountDownLatch latch) {
+    try {
+      latch.await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The provider's evaluator over its cache and single-flight loader. */
+  private static final class RealCache implements CachePath {
+    private final EvaluationCache cache =
+        new EvaluationCache(10_000, Duration.ofMinutes(1), Duration.ZERO, System::nanoTime);
+    private final RemoteEvaluator evaluator;
+
+    RealCache(RelayClient relay) {
+      evaluator =
+          new RemoteEvaluator(
+              relay, cache, new SingleFlight(cache, Duration.ofSeconds(5)), EventRecorder.NONE, Clock.systemUTC());
+    }
+
+    @Override
+    public String evaluate(String flagKey) {
+      return evaluator.evaluate(flagKey, FlagType.STRING, "default", USER).getValue();
+    }
+
+    @Override
+    public void invalidate(String flagKey) {
+      cache.invalidateFlags(List.of(flagKey));
+    }
+  }
+
+  /** Racy twin: {@code containsKey} then {@code put}, and no generation check on the write. */
+  private static final class CheckThenAct implements CachePath {
+    private final Map<String, String> entries = new ConcurrentHashMap<>();
+    private final RelayClient relay;
+
+    CheckThenAct(RelayClient relay) {
+      this.relay = relay;
+    }
+
+    @Override
+    public String evaluate(String flagKey) {
+      if (entries.containsKey(flagKey)) {
+        return entries.get(flagKey);
+      }
+      try {
+        String value = (String) relay.evaluate(flagKey, ContextSnapshot.EMPTY).value();
+        entries.put(flagKey, value);
+        return value;
+      } catch (RelayException e) {
+        return "default";
+      }
+    }
+
+    @Override
+    public void invalidate(String flagKey) {
+      entries.remove(flagKey);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.flagrelay.stress;
+
+import static dev.flagrelay.stress.RaceAssertions.assertCaught;
+import static dev.flagrelay.stress.RaceAssertions.assertClean;
+
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.http.OkHttpRelayClient;
+import dev.flagrelay.internal.json.JsonCodec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.Headers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Scenario 1, the relay's own crash: requests are built while the timeout/cancel path runs on
+ * another thread. Every request must carry exactly the header template, its own flag key in its
+ * URL, and nothing that belongs to another request.
+ */
+@Tag("stress")
+@Timeout(60)
+class HeaderRaceTest {
+  private static final int THREADS = 4;
+  private static final int BUILDS_PER_ROUND = 50;
+
+  /** The two paths that touch headers: building a request, and timing one out. */
+  interface HeaderPaths {
+    Headers template();
+
+    /** Builds the request for {@code flagKey}; returns its headers and URL path. */
+    Built build(String flagKey) throws Exception;
+
+    /** What happens when the request for {@code flagKey} times out or is cancelled. */
+    void timeOut(String flagKey) throws Exception;
+  }
+
+  record Built(Headers headers, String encodedPath) {}
+
+  private final OkHttpRelayClient client =
+      new OkHttpRelayClient(
+          URI.create("http://127.0.0.1:9"),
+          URI.create("http://127.0.0.1:9"),
+          "secret-key",
+          Map.of("X-Team", "payments"),
+          Duration.ofSeconds(1),
+          new JsonCodec(Map.of("provider", "java")));
+
+  @AfterEach
+  void closeClient() {
+    client.close();
+  }
+
+  @Test
+  void realClient_everyRequestCarriesExactlyItsOwnHeaders() throws Exception {
+    assertClean(race(new RealPaths(client)), 20);
+  }
+
+  @Test
+  void sharedHeaderMapMutatedOnTimeoutPath_isCaught_asForeignHeader() throws Exception {
+    assertCaught(race(new SharedHeaderMap(client.headers())), Symptom.FOREIGN_HEADER, Symptom.CONCURRENT_MODIFICATION);
+  }
+
+  private static Race.Outcome race(HeaderPaths paths) throws InterruptedException {
+    Headers template = paths.template();
+    return Race.run(
+        THREADS,
+        500,
+        (thread, round, out) -> {
+          for (int i = 0; i < BUILDS_PER_ROUND; i++) {
+            String own = "flag-" + thread + "-" + round + "-" + i;
+            if (thread == 0) {
+              paths.timeOut(own); // The second path.
+              continue;
+            }
+            Built built = paths.build(own);
+            if (!built.headers().equals(template)) {
+              out.report(Symptom.FOREIGN_HEADER, own + " carried " + built.headers().toMultimap());
+              return;
+            }
+            if (!built.encodedPath().endsWith("/" + own)) {
+              out.report(Symptom.FOREIGN_HEADER, own + " was sent to " + built.encodedPath());
+              return;
+            }
+          }
+        });
+  }
+
+  /** The provider's real client: immutable template, cancellation through OkHttp. */
+  private static final class RealPaths implements HeaderPaths {
+    private final OkHttpRelayClient client;
+
+    RealPaths(OkHttpRelayClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public Headers template() {
+      return client.headers();
+    }
+
+    @Override
+    public Built build(String flagKey) throws Exception {
+      Call call = client.newEvaluationCall(flagKey, ContextSnapshot.EMPTY);
+      return new Built(call.request().headers(), call.request().url().encodedPath());
+    }
+
+    @Override
+    public void timeOut(String flagKey) throws Exception {
+      client.newEvaluationCall(flagKey, ContextSnapshot.EMPTY).cancel();
+    }
+  }
+
+  /**
+   * Racy twin: one plain {@code HashMap} of headers shared by every request, which the timeout
+   * path writes to while it handles a timeout (the relay proxy's crash, in Java).
+   */
+  private static final class SharedHeaderMap implements HeaderPaths {
+    private final Headers template;
+    private final Map<String, String> shared = new HashMap<>();
+
+    SharedHeaderMap(Headers template) {
+      this.template = template;
+      template.forEach(header -> shared.put(header.getFirst(), header.getSecond()));
+    }
+
+    @Override
+    public Headers template() {
+      return template;
+    }
+
+    @Override
+    public Built build(String flagKey) {
+      return new Built(Headers.of(new HashMap<>(shared)), "/ofrep/v1/evaluate/flags/" + flagKey);
+    }
+
+    @Override
+    public void timeOut(String flagKey) {
+      shared.put("X-Timed-Out", flagKey);
+      for (int spin = 0; spin < 200; spin++) {
+        Thread.onSpinWait(); // The timeout handler does some work before it cleans up.
+      }
+      shared.remove("X-Timed-Out");
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.flagrelay.stress;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs rounds of a scenario on several threads that start each round together, until the time
+ * budget or the round limit is reached, or the first violation is seen.
+ *
+ * <p>Every thread plays its role ({@code role(thread, round, out)}) once per round. A {@link
+ * ConcurrentModificationException} escaping a role is reported as {@link
+ * Symptom#CONCURRENT_MODIFICATION}; any other exception as {@link Symptom#EXCEPTION_ESCAPED}.
+ */
+final class Race {
+  /** Budget per scenario run; raise it with {@code -Dstress.budget.ms=...} (profile stress-heavy). */
+  static final Duration BUDGET = Duration.ofMillis(Long.getLong("stress.budget.ms", 2_000));
+
+  @FunctionalInterface
+  interface Role {
+    void play(int thread, int round, Violations out) throws Exception;
+  }
+
+  private Race() {}
+
+  static Outcome run(int threads, int maxRounds, Role role) throws InterruptedException {
+    return run(threads, maxRounds, BUDGET, role);
+  }
+
+  static Outcome run(int threads, int maxRounds, Duration budget, Role role) throws InterruptedException {
+    Violations violations = new Violations();
+    AtomicInteger rounds = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    long deadline = System.nanoTime() + budget.toNanos();
+    CyclicBarrier barrier =
+        new CyclicBarrier(
+            threads,
+            () -> {
+              if (System.nanoTime() > deadline || rounds.get() >= maxRounds || !violations.isEmpty()) {
+                stop.set(true);
+              } else {
+                rounds.incrementAndGet();
+              }
+            });
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      workers.add(
+          new Thread(() -> loop(thread, barrier, stop, rounds, violations, role), "stress-" + t));
+    }
+    workers.forEach(Thread::start);
+    for (Thread worker : workers) {
+      worker.join(budget.toMillis() + 30_000);
+      if (worker.isAlive()) {
+        worker.interrupt();
+        violations.report(Symptom.EXCEPTION_ESCAPED, worker.getName() + " did not finish");
+      }
+    }
+    return new Outcome(rounds.get(), violations.all());
+  }
+
+  private static void loop(
+      int thread, CyclicBarrier barrier, AtomicBoolean stop, AtomicInteger rounds, Violations out, Role role) {
+    try {
+      while (true) {
+        barrier.await(60, TimeUnit.SECONDS);
+        if (stop.get()) {
+          return;
+        }
+        try {
+          role.play(thread, rounds.get(), out);
+        } catch (ConcurrentModificationException e) {
+          out.report(Symptom.CONCURRENT_MODIFICATION, e.toString());
+        } catch (Exception e) {
+          out.report(Symptom.EXCEPTION_ESCAPED, e.toString());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (BrokenBarrierException | TimeoutException e) {
+      out.report(Symptom.EXCEPTION_ESCAPED, "round barrier broke: " + e);
+    }
+  }
+
+  /** Violations seen by any thread; thread-safe. */
+  static final class Violations {
+    private final ConcurrentLinkedQueue<Violation> seen = new ConcurrentLinkedQueue<>();
+
+    void report(Symptom symptom, String detail) {
+      seen.add(new Violation(symptom, detail));
+    }
+
+    boolean isEmpty() {
+      return seen.isEmpty();
+    }
+
+    List<Violation> all() {
+      return List.copyOf(seen);
+    }
+  }
+
+  record Violation(Symptom symptom, String detail) {}
+
+  /** How many rounds ran and what went wrong. */
+  record Outcome(int rounds, List<Violation> violations) {
+    List<Symptom> symptoms() {
+      return violations.stream().map(Violation::symptom).distinct().toList();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.flagrelay.stress;
+
+/** What a race looks like from the outside; each scenario names the ones it hunts. */
+enum Symptom {
+  /** A request carried a header that belongs to another request, or lost one of its own. */
+  FOREIGN_HEADER,
+  /** A plain map was read while another thread wrote it (Go: "concurrent map writes"). */
+  CONCURRENT_MODIFICATION,
+  /** The body sent to the relay and the cache key came from different views of the context. */
+  BODY_KEY_MISMATCH,
+  /** More than one relay call for one key in one generation. */
+  DUPLICATE_RELAY_CALL,
+  /** An answer from before an invalidation was served after it. */
+  STALE_AFTER_INVALIDATION,
+  /** A listener list was iterated while it changed, or a registered listener missed an event. */
+  LISTENER_RACE,
+  /** An event was neither delivered nor counted as dropped. */
+  UNCOUNTED_LOSS,
+  /** A call that had already timed out still wrote its answer into the cache. */
+  LATE_CACHE_WRITE,
+  /** One caller received the answer meant for another. */
+  CROSS_TALK,
+  /** An exception escaped where none may. */
+  EXCEPTION_ESCAPED
+}
