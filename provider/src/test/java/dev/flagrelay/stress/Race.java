@@ -20,22 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ConcurrentModificationException} escaping a role is reported as {@link
  * Symptom#CONCURRENT_MODIFICATION}; any other exception as {@link Symptom#EXCEPTION_ESCAPED}.
  */
-final class Race {
+public final class Race {
   /** Budget per scenario run; raise it with {@code -Dstress.budget.ms=...} (profile stress-heavy). */
-  static final Duration BUDGET = Duration.ofMillis(Long.getLong("stress.budget.ms", 2_000));
+  public static final Duration BUDGET = Duration.ofMillis(Long.getLong("stress.budget.ms", 2_000));
 
   @FunctionalInterface
-  interface Role {
+  public interface Role {
     void play(int thread, int round, Violations out) throws Exception;
   }
 
   private Race() {}
 
-  static Outcome run(int threads, int maxRounds, Role role) throws InterruptedException {
+  public static Outcome run(int threads, int maxRounds, Role role) throws InterruptedException {
     return run(threads, maxRounds, BUDGET, role);
   }
 
-  static Outcome run(int threads, int maxRounds, Duration budget, Role role) throws InterruptedException {
+  public static Outcome run(int threads, int maxRounds, Duration budget, Role role) throws InterruptedException {
     Violations violations = new Violations();
     AtomicInteger rounds = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
@@ -91,10 +91,10 @@ final class Race {
   }
 
   /** Violations seen by any thread; thread-safe. */
-  static final class Violations {
+  public static final class Violations {
     private final ConcurrentLinkedQueue<Violation> seen = new ConcurrentLinkedQueue<>();
 
-    void report(Symptom symptom, String detail) {
+    public void report(Symptom symptom, String detail) {
       seen.add(new Violation(symptom, detail));
     }
 
@@ -107,11 +107,11 @@ final class Race {
     }
   }
 
-  record Violation(Symptom symptom, String detail) {}
+  public record Violation(Symptom symptom, String detail) {}
 
   /** How many rounds ran and what went wrong. */
-  record Outcome(int rounds, List<Violation> violations) {
-    List<Symptom> symptoms() {
+  public record Outcome(int rounds, List<Violation> violations) {
+    public List<Symptom> symptoms() {
       return violations.stream().map(Violation::symptom).distinct().toList();
     }
   }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A relay stand-in whose every endpoint answers success; scenarios override what they watch. */
-class StubRelay implements RelayClient {
+public class StubRelay implements RelayClient {
   @Override
   public RelayAnswer evaluate(String flagKey, ContextSnapshot context) throws RelayException {
     return new RelayAnswer(true, "on", "TARGETING_MATCH", Map.of(RelayAnswer.CACHEABLE_KEY, true));

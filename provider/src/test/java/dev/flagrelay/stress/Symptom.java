@@ -1,7 +1,7 @@
 package dev.flagrelay.stress;
 
 /** What a race looks like from the outside; each scenario names the ones it hunts. */
-enum Symptom {
+public enum Symptom {
   /** A request carried a header that belongs to another request, or lost one of its own. */
   FOREIGN_HEADER,
   /** A plain map was read while another thread wrote it (Go: "concurrent map writes"). */
@@ -16,6 +16,8 @@ enum Symptom {
   LISTENER_RACE,
   /** An event was neither delivered nor counted as dropped. */
   UNCOUNTED_LOSS,
+  /** An event was delivered twice. */
+  DUPLICATE_EVENT,
   /** A call that had already timed out still wrote its answer into the cache. */
   LATE_CACHE_WRITE,
   /** One caller received the answer meant for another. */

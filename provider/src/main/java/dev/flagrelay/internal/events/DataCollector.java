@@ -51,6 +51,8 @@ public final class DataCollector implements EventRecorder {
   private ArrayDeque<CollectorEvent> pending = new ArrayDeque<>();
   /** Guarded by {@link #lock}: events dropped since the last successful flush. */
   private long droppedInStreak;
+  /** Guarded by {@link #lock}: set once shutdown counted what was left; later events are dropped. */
+  private boolean drained;
 
   private final AtomicBoolean flushRequested = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -96,6 +98,11 @@ public final class DataCollector implements EventRecorder {
     boolean overflowStarted = false;
     lock.lock();
     try {
+      if (drained) {
+        // Lost the race with close(): it already counted what was pending.
+        dropped.incrementAndGet();
+        return;
+      }
       if (pending.size() >= capacity) {
         pending.pollFirst();
         dropped.incrementAndGet();
@@ -195,6 +202,10 @@ public final class DataCollector implements EventRecorder {
     boolean overflowStarted = false;
     lock.lock();
     try {
+      if (drained) {
+        dropped.addAndGet(batch.size()); // Shutdown gave up waiting for this flush.
+        return;
+      }
       for (int i = batch.size() - 1; i >= 0; i--) {
         pending.addFirst(batch.get(i));
       }
@@ -238,6 +249,7 @@ public final class DataCollector implements EventRecorder {
   private int countLost() {
     lock.lock();
     try {
+      drained = true;
       int lost = pending.size();
       pending = new ArrayDeque<>();
       return lost;
