@@ -22,6 +22,8 @@ public enum Symptom {
   LATE_CACHE_WRITE,
   /** One caller received the answer meant for another. */
   CROSS_TALK,
+  /** A shared object has a field that a reader on another thread may see unset (not final). */
+  UNSAFE_PUBLICATION,
   /** An exception escaped where none may. */
   EXCEPTION_ESCAPED
 }
