@@ -107,10 +107,9 @@ public class GoFeatureFlagProvider extends EventProvider {
             ? null
             : new DataCollector(
                 this.relay, codec, options.maxPendingEvents(), options.dataFlushInterval(), options.timeout());
+    // Built even with polling off: it is also how a failed initialization heals.
     this.poller =
-        options.flagChangePollingEnabled()
-            ? new FlagChangePoller(this.relay, cache, options.flagChangePollingInterval(), new PollerListener())
-            : null;
+        new FlagChangePoller(this.relay, cache, options.flagChangePollingInterval(), new PollerListener());
     EventRecorder recorder = collector != null ? collector : EventRecorder.NONE;
     this.evaluator = new RemoteEvaluator(this.relay, cache, singleFlight, recorder, clock);
   }
@@ -158,11 +157,7 @@ public class GoFeatureFlagProvider extends EventProvider {
 
   /** Asks the relay for the flag-change baseline; returns whether there is anything to poll. */
   private boolean probe() throws RelayException {
-    if (poller != null) {
-      return poller.initialPoll() == FlagChangePoller.Start.POLLING;
-    }
-    relay.flagChanges(null);
-    return false;
+    return poller.initialPoll() == FlagChangePoller.Start.POLLING && options.flagChangePollingEnabled();
   }
 
   private void failInitialization(RelayException e) {
@@ -173,8 +168,15 @@ public class GoFeatureFlagProvider extends EventProvider {
     if (e instanceof RelayHttpException http && http.status() == 404 && http.errorCode() == null) {
       return; // An older relay without /v1/flag/change: reachable, nothing to poll.
     }
-    startBackgroundWork(true); // The poller tells us when the relay answers again.
     state.compareAndSet(State.INITIALIZING, State.ERROR);
+    if (collector != null) {
+      collector.start();
+    }
+    if (options.flagChangePollingEnabled()) {
+      poller.start(); // The poller tells us when the relay answers again.
+    } else {
+      poller.startUntilFirstSuccess();
+    }
     throw new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
   }
 
@@ -182,7 +184,7 @@ public class GoFeatureFlagProvider extends EventProvider {
     if (collector != null) {
       collector.start();
     }
-    if (poller != null && poll) {
+    if (poll) {
       poller.start();
     }
   }
@@ -292,9 +294,7 @@ public class GoFeatureFlagProvider extends EventProvider {
       return;
     }
     try {
-      if (poller != null) {
-        poller.stop(POLLER_STOP_BUDGET);
-      }
+      poller.stop(POLLER_STOP_BUDGET);
       if (collector != null) {
         collector.close(COLLECTOR_FLUSH_BUDGET);
       }

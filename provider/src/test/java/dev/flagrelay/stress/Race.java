@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Race {
   /** Budget per scenario run; raise it with {@code -Dstress.budget.ms=...} (profile stress-heavy). */
   public static final Duration BUDGET = Duration.ofMillis(Long.getLong("stress.budget.ms", 2_000));
+  /**
+   * Run the roles on virtual threads ({@code -Dstress.virtual=true}, JDK 21+), and fail a scenario
+   * in which provider code blocked while pinning its carrier.
+   */
+  static final boolean VIRTUAL = Boolean.getBoolean("stress.virtual") && Runtime.version().feature() >= 21;
 
   @FunctionalInterface
   public interface Role {
@@ -53,9 +58,9 @@ public final class Race {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      workers.add(
-          new Thread(() -> loop(thread, barrier, stop, rounds, violations, role), "stress-" + t));
+      workers.add(newThread("stress-" + t, () -> loop(thread, barrier, stop, rounds, violations, role)));
     }
+    PinningMonitor pinning = VIRTUAL ? new PinningMonitor() : null;
     workers.forEach(Thread::start);
     for (Thread worker : workers) {
       worker.join(budget.toMillis() + 30_000);
@@ -64,7 +69,27 @@ public final class Race {
         violations.report(Symptom.EXCEPTION_ESCAPED, worker.getName() + " did not finish");
       }
     }
+    if (pinning != null) {
+      try (pinning) {
+        pinning.stop().forEach(frame -> violations.report(Symptom.PINNED_CARRIER, frame));
+      }
+    }
     return new Outcome(rounds.get(), violations.all());
+  }
+
+  private static Thread newThread(String name, Runnable body) {
+    if (!VIRTUAL) {
+      return new Thread(body, name);
+    }
+    try {
+      // Thread.ofVirtual().name(name).unstarted(body), called reflectively: this code targets Java 17.
+      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+      Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+      builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
+      return (Thread) ofVirtual.getMethod("unstarted", Runnable.class).invoke(builder, body);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("virtual threads unavailable", e);
+    }
   }
 
   private static void loop(

@@ -24,6 +24,8 @@ public enum Symptom {
   CROSS_TALK,
   /** A shared object has a field that a reader on another thread may see unset (not final). */
   UNSAFE_PUBLICATION,
+  /** Provider code blocked a virtual thread while it was pinned to its carrier. */
+  PINNED_CARRIER,
   /** An exception escaped where none may. */
   EXCEPTION_ESCAPED
 }

@@ -60,8 +60,11 @@ public final class DataCollector implements EventRecorder {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
-  /** Only touched by the sender thread. */
-  private boolean failing;
+  /**
+   * Written by the sender thread only; read by {@link #record} so that a collector that keeps
+   * failing is retried on the periodic schedule, not on every new event.
+   */
+  private volatile boolean failing;
 
   public DataCollector(
       RelayClient relay, JsonCodec codec, int maxPendingEvents, Duration flushInterval, Duration timeout) {
@@ -116,7 +119,7 @@ public final class DataCollector implements EventRecorder {
     if (overflowStarted) {
       logger.warn("data collector buffer is full ({} events): dropping the oldest events until a flush succeeds", capacity);
     }
-    if (size >= flushThreshold && started.get() && flushRequested.compareAndSet(false, true)) {
+    if (size >= flushThreshold && !failing && started.get() && flushRequested.compareAndSet(false, true)) {
       requestFlush();
     }
   }

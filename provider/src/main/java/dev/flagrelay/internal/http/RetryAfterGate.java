@@ -48,6 +48,9 @@ final class RetryAfterGate {
     try {
       pause = Duration.ofSeconds(Long.parseLong(value));
     } catch (NumberFormatException notSeconds) {
+      if (value.chars().allMatch(Character::isDigit)) {
+        return MAX_PAUSE; // Seconds beyond any long: as long a pause as we honour.
+      }
       try {
         Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         pause = Duration.between(now, at);

@@ -67,6 +67,8 @@ public final class FlagChangePoller {
   private Map<String, Long> hashes;
   private int failures;
   private volatile boolean stopped;
+  /** Set before the thread starts: poll only until the relay answers once (polling is off). */
+  private volatile boolean untilFirstSuccess;
 
   /** @param cache null when caching is off */
   public FlagChangePoller(RelayClient relay, EvaluationCache cache, Duration interval, Listener listener) {
@@ -101,6 +103,15 @@ public final class FlagChangePoller {
 
   /** Starts polling, the first poll one interval from now. */
   public void start() {
+    schedule();
+  }
+
+  /**
+   * Polls only until the relay answers once, then stops: how a provider with change polling off
+   * recovers from a failed initialization.
+   */
+  public void startUntilFirstSuccess() {
+    untilFirstSuccess = true;
     schedule();
   }
 
@@ -153,7 +164,7 @@ public final class FlagChangePoller {
     if (!changed.isEmpty()) {
       listener.flagsChanged(changed);
     }
-    return true;
+    return !untilFirstSuccess;
   }
 
   private List<String> apply(FlagChanges changes) {

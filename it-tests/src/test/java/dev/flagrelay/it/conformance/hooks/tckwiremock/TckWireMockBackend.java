@@ -1,0 +1,41 @@
+package dev.flagrelay.it.conformance.hooks.tckwiremock;
+
+import dev.flagrelay.it.conformance.backend.FlagFiles;
+import dev.flagrelay.it.conformance.backend.WireMockRelay;
+import dev.flagrelay.it.conformance.glue.ConformanceWorld;
+import io.cucumber.java.After;
+import io.cucumber.java.AfterAll;
+import io.cucumber.java.Before;
+import io.cucumber.java.BeforeAll;
+
+/** Glue for the TCK on the WireMock stand-in: one stand-in per suite run, seeded from canonical-flags.json. */
+public final class TckWireMockBackend {
+  static final String FLAGS = "conformance/provider-tck/flags/canonical-flags.json";
+  private static WireMockRelay relay;
+
+  private final ConformanceWorld world;
+
+  public TckWireMockBackend(ConformanceWorld world) {
+    this.world = world;
+  }
+
+  @BeforeAll
+  public static void startStandIn() {
+    relay = WireMockRelay.start(FlagFiles.canonical(FLAGS));
+  }
+
+  @Before(order = 0)
+  public void useStandIn() {
+    world.useBackend(relay);
+  }
+
+  @After(order = 0)
+  public void resetStandIn() {
+    relay.reset();
+  }
+
+  @AfterAll
+  public static void stopStandIn() {
+    relay.close();
+  }
+}

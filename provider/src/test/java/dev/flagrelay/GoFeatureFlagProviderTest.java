@@ -1,0 +1,810 @@
+package dev.flagrelay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagrelay.internal.relay.FlagChanges;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.RelayHttpException;
+import dev.flagrelay.internal.relay.RelayUnreachableException;
+import dev.flagrelay.testing.Answers;
+import dev.flagrelay.testing.FastPolling;
+import dev.flagrelay.testing.GoffThreads;
+import dev.flagrelay.testing.RecordingRelayClient;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.Hook;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
+import dev.openfeature.sdk.ImmutableStructure;
+import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.MutableTrackingEventDetails;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.Reason;
+import dev.openfeature.sdk.Value;
+import dev.openfeature.sdk.exceptions.FatalError;
+import dev.openfeature.sdk.exceptions.GeneralError;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The provider end to end over a recording fake relay: lifecycle, cache, events, tracking. */
+@ExtendWith(FastPolling.class)
+class GoFeatureFlagProviderTest {
+  private static final EvaluationContext USER = new ImmutableContext("u1", Map.of("plan", new Value("pro")));
+
+  private final RecordingRelayClient relay = new RecordingRelayClient();
+  private final List<GoFeatureFlagProvider> providers = new ArrayList<>();
+
+  @AfterEach
+  void shutdownAndCheckForLeaks() {
+    providers.forEach(GoFeatureFlagProvider::shutdown);
+    GoffThreads.awaitNone("goff-");
+  }
+
+  /** Polling off, events flushed only at shutdown, unless {@code options} says otherwise. */
+  private GoFeatureFlagProvider provider(UnaryOperator<GoFeatureFlagProviderOptions.Builder> options) {
+    GoFeatureFlagProviderOptions.Builder builder =
+        GoFeatureFlagProviderOptions.builder()
+            .endpoint("http://relay.test:1031")
+            .timeout(Duration.ofSeconds(1))
+            .flagChangePollingEnabled(false)
+            .dataFlushInterval(Duration.ofHours(1));
+    GoFeatureFlagProvider provider = new GoFeatureFlagProvider(options.apply(builder).build(), relay);
+    providers.add(provider);
+    return provider;
+  }
+
+  private GoFeatureFlagProvider provider() {
+    return provider(UnaryOperator.identity());
+  }
+
+  private GoFeatureFlagProvider ready(UnaryOperator<GoFeatureFlagProviderOptions.Builder> options) throws Exception {
+    GoFeatureFlagProvider provider = provider(options);
+    provider.initialize(USER);
+    return provider;
+  }
+
+  private GoFeatureFlagProvider ready() throws Exception {
+    return ready(UnaryOperator.identity());
+  }
+
+  private static RelayUnreachableException unreachable() {
+    return new RelayUnreachableException("connection refused", null, false);
+  }
+
+  private void answer(RelayAnswer answer) {
+    relay.onEvaluate((flagKey, context) -> answer);
+  }
+
+  /** Events the relay received once the provider has shut down (and flushed). */
+  private List<JsonNode> eventsSentAtShutdown(GoFeatureFlagProvider provider) {
+    provider.shutdown();
+    return relay.deliveredEvents();
+  }
+
+  // Identity and hooks.
+
+  /** GOFF-META-001. */
+  @Test
+  void metadata_nameIsExactlyGoFeatureFlagProvider() {
+    assertThat(provider().getMetadata().getName()).isEqualTo("GO Feature Flag Provider");
+  }
+
+  @Test
+  void providerHooks_sameEmptyImmutableListEveryTime() {
+    GoFeatureFlagProvider provider = provider();
+    List<Hook> hooks = provider.getProviderHooks();
+
+    assertThat(hooks).isEmpty();
+    assertThat(provider.getProviderHooks()).isSameAs(hooks);
+    assertThatThrownBy(() -> hooks.add(new Hook<Object>() {})).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  // Lifecycle (GOFF-LIFE-001/002/006, GOFF-EVT-007/008).
+
+  @Test
+  void beforeInitialize_providerNotReadyWithTheDefault() {
+    answer(Answers.cacheable(true, "on"));
+
+    ProviderEvaluation<Boolean> result = provider().getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
+    assertThat(result.getValue()).isFalse();
+    assertThat(relay.evaluatedFlags()).isEmpty();
+  }
+
+  @Test
+  void initialize_relayRefusesKey401_fatalError() {
+    relay.onFlagChanges(
+        etag -> {
+          throw new RelayHttpException(401, null, "Unauthorized");
+        });
+
+    assertThatThrownBy(() -> provider().initialize(USER)).isInstanceOf(FatalError.class);
+  }
+
+  @Test
+  void initialize_gatewayRefusesKey403_fatalError() {
+    relay.onFlagChanges(
+        etag -> {
+          throw new RelayHttpException(403, null, null);
+        });
+
+    assertThatThrownBy(() -> provider().initialize(USER)).isInstanceOf(FatalError.class);
+  }
+
+  @Test
+  void afterFatalInitialization_evaluationsProviderFatal() {
+    relay.onFlagChanges(
+        etag -> {
+          throw new RelayHttpException(401, null, "Unauthorized");
+        });
+    answer(Answers.cacheable(true, "on"));
+    GoFeatureFlagProvider provider = provider();
+    assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(FatalError.class);
+
+    ProviderEvaluation<Boolean> result = provider.getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_FATAL);
+    assertThat(result.getValue()).isFalse();
+  }
+
+  @Test
+  void initialize_relayUnreachable_generalErrorNotFatal() {
+    relay.onFlagChanges(
+        etag -> {
+          throw unreachable();
+        });
+
+    assertThatThrownBy(() -> provider().initialize(USER))
+        .isInstanceOf(GeneralError.class)
+        .isNotInstanceOf(FatalError.class);
+  }
+
+  @Test
+  void initialize_relayUnreachable_healsOnceThePollerReachesTheRelay() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    relay.onFlagChanges(
+        etag -> {
+          if (down.get()) {
+            throw unreachable();
+          }
+          return FlagChanges.of("\"1-a\"", Map.of("my-flag", 1L));
+        });
+    answer(Answers.cacheable(true, "on"));
+    GoFeatureFlagProvider provider =
+        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
+
+    down.set(false);
+
+    await().until(() -> provider.getBooleanEvaluation("my-flag", false, USER).getErrorCode() == null);
+    assertThat(provider.getBooleanEvaluation("my-flag", false, USER).getValue()).isTrue();
+  }
+
+  /**
+   * GOFF-EVT-008: a failed start must heal once the relay answers, even with change polling off
+   * (regression: nothing ever left the ERROR state, so a relay that was down for a moment at
+   * startup disabled every flag for the life of the process). The provider probes the relay every
+   * polling interval until it answers once.
+   */
+  @Test
+  void initialize_relayUnreachableWithPollingOff_servesOnceTheRelayAnswers() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    relay.onFlagChanges(
+        etag -> {
+          if (down.get()) {
+            throw unreachable();
+          }
+          return FlagChanges.of("\"1-a\"", Map.of());
+        });
+    answer(Answers.cacheable(true, "on"));
+    GoFeatureFlagProvider provider =
+        provider(options -> options.flagChangePollingEnabled(false).flagChangePollingInterval(Duration.ofMillis(20)));
+    assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
+
+    down.set(false);
+
+    await().untilAsserted(() -> {
+      ProviderEvaluation<Boolean> result = provider.getBooleanEvaluation("my-flag", false, USER);
+      assertThat(result.getErrorCode()).as("error message: %s", result.getErrorMessage()).isNull();
+      assertThat(result.getValue()).isTrue();
+    });
+    int probes = relay.flagChangeCalls();
+    await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> relay.flagChangeCalls() == probes);
+  }
+
+  @Test
+  void initialize_olderRelayWithoutChangeEndpoint_ready() throws Exception {
+    relay.onFlagChanges(
+        etag -> {
+          throw new RelayHttpException(404, null, "Not Found");
+        });
+    answer(Answers.cacheable(true, "on"));
+    GoFeatureFlagProvider provider = provider();
+
+    provider.initialize(USER);
+
+    assertThat(provider.getBooleanEvaluation("my-flag", false, USER).getValue()).isTrue();
+  }
+
+  @Test
+  void initialize_olderRelayWithoutChangeEndpoint_noPolling() throws Exception {
+    relay.onFlagChanges(
+        etag -> {
+          throw new RelayHttpException(404, null, "Not Found");
+        });
+    ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+
+    await()
+        .during(Duration.ofMillis(150))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> relay.flagChangeCalls() == 1);
+  }
+
+  @Test
+  void initialize_twice_probesTheRelayOnce() throws Exception {
+    GoFeatureFlagProvider provider = provider();
+
+    provider.initialize(USER);
+    provider.initialize(USER);
+
+    assertThat(relay.flagChangeCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void initialize_afterShutdown_refused() {
+    GoFeatureFlagProvider provider = provider();
+    provider.shutdown();
+
+    assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
+  }
+
+  @Test
+  void pollerSeesRefusedKey_evaluationsBecomeProviderFatal() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    relay.onFlagChanges(
+        etag -> {
+          if (polls.incrementAndGet() > 1) {
+            throw new RelayHttpException(401, null, "Unauthorized");
+          }
+          return FlagChanges.of("\"1-a\"", Map.of());
+        });
+    answer(Answers.cacheable(true, "on"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+
+    await().until(() -> provider.getBooleanEvaluation("my-flag", false, USER).getErrorCode() == ErrorCode.PROVIDER_FATAL);
+  }
+
+  @Test
+  void pollerFailing_evaluationsStillServedByTheRelay() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    relay.onFlagChanges(
+        etag -> {
+          if (polls.incrementAndGet() > 1) {
+            throw unreachable();
+          }
+          return FlagChanges.of("\"1-a\"", Map.of());
+        });
+    answer(Answers.notCacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    await().until(() -> polls.get() > 5); // stale after 3 failed polls
+
+    assertThat(provider.getStringEvaluation("my-flag", "red", USER).getValue()).isEqualTo("blue");
+  }
+
+  // Evaluation results (GOFF-EVAL-*).
+
+  @Test
+  void evaluation_valueVariantReasonAndMetadataPassedThrough() throws Exception {
+    answer(
+        new RelayAnswer(
+            "blue", "b", "TARGETING_MATCH_SPLIT", Map.of("description", "colour", "gofeatureflag_cacheable", true)));
+
+    ProviderEvaluation<String> result = ready().getStringEvaluation("my-flag", "red", USER);
+
+    assertThat(result.getValue()).isEqualTo("blue");
+    assertThat(result.getVariant()).isEqualTo("b");
+    assertThat(result.getReason()).isEqualTo("TARGETING_MATCH_SPLIT");
+    assertThat(result.getFlagMetadata().getString("description")).isEqualTo("colour");
+    assertThat(result.getFlagMetadata().getBoolean("gofeatureflag_cacheable")).isTrue();
+    assertThat(result.getErrorCode()).isNull();
+    assertThat(result.getErrorMessage()).isNull();
+  }
+
+  @Test
+  void evaluation_contextSentToTheRelay() throws Exception {
+    answer(Answers.notCacheable(true, "on"));
+
+    ready().getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(relay.evaluatedContexts().get(0).attributes())
+        .containsOnly(Map.entry("targetingKey", "u1"), Map.entry("plan", "pro"));
+  }
+
+  @Test
+  void disabledFlag_defaultWithReasonDisabledAndVariantSdkDefault() throws Exception {
+    answer(new RelayAnswer(null, "SdkDefault", "DISABLED", Map.of("description", "off")));
+
+    ProviderEvaluation<Boolean> result = ready().getBooleanEvaluation("disabled_bool", true, USER);
+
+    assertThat(result.getValue()).isTrue();
+    assertThat(result.getReason()).isEqualTo("DISABLED");
+    assertThat(result.getVariant()).isEqualTo("SdkDefault");
+    assertThat(result.getFlagMetadata().getString("description")).isEqualTo("off");
+    assertThat(result.getErrorCode()).isNull();
+  }
+
+  @Test
+  void wrongType_typeMismatchWithTheDefault() throws Exception {
+    answer(Answers.notCacheable("text", "t"));
+
+    ProviderEvaluation<Boolean> result = ready().getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+    assertThat(result.getValue()).isFalse();
+  }
+
+  @Test
+  void unknownFlag_flagNotFoundWithTheDetails() throws Exception {
+    ProviderEvaluation<String> result = ready().getStringEvaluation("nope", "fallback", USER);
+
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+    assertThat(result.getErrorMessage()).isEqualTo("flag nope not found");
+    assertThat(result.getValue()).isEqualTo("fallback");
+  }
+
+  @Test
+  void longEvaluation_keepsAll64Bits() throws Exception {
+    answer(Answers.notCacheable(9_007_199_254_740_993L, "big"));
+
+    assertThat(ready().getLongEvaluation("my-flag", 0L, USER).getValue()).isEqualTo(9_007_199_254_740_993L);
+  }
+
+  @Test
+  void relayThrowsRuntimeException_defaultWithGeneralNeverThrows() throws Exception {
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new IllegalStateException("bug in the transport");
+        });
+    GoFeatureFlagProvider provider = ready();
+
+    ProviderEvaluation<Boolean> result = provider.getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.GENERAL);
+    assertThat(result.getValue()).isFalse();
+  }
+
+  @Test
+  void nullFlagKey_generalNeverThrows() throws Exception {
+    assertThat(ready().getBooleanEvaluation(null, false, USER).getErrorCode()).isEqualTo(ErrorCode.GENERAL);
+  }
+
+  // Cache (GOFF-CACHE-*).
+
+  @Test
+  void secondEvaluationOfCacheableAnswer_cachedWithVariantAndMetadata() throws Exception {
+    answer(Answers.cacheable("blue", "b", Map.of("description", "colour")));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER);
+
+    ProviderEvaluation<String> second = provider.getStringEvaluation("my-flag", "red", USER);
+
+    assertThat(second.getValue()).isEqualTo("blue");
+    assertThat(second.getReason()).isEqualTo(Reason.CACHED.name());
+    assertThat(second.getVariant()).isEqualTo("b");
+    assertThat(second.getFlagMetadata().getString("description")).isEqualTo("colour");
+    assertThat(second.getErrorCode()).isNull();
+    assertThat(relay.evaluatedFlags()).containsExactly("my-flag");
+  }
+
+  @Test
+  void cacheHit_recordsOneFeatureEventFromProviderCache() throws Exception {
+    answer(Answers.cacheable("blue", "b", Map.of("version", "v3")));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER); // from the relay: the relay records it
+    provider.getStringEvaluation("my-flag", "red", USER); // from the cache: the provider records it
+
+    List<JsonNode> events = eventsSentAtShutdown(provider);
+
+    assertThat(events).hasSize(1);
+    JsonNode event = events.get(0);
+    assertThat(event.get("kind").asText()).isEqualTo("feature");
+    assertThat(event.get("source").asText()).isEqualTo("PROVIDER_CACHE");
+    assertThat(event.get("key").asText()).isEqualTo("my-flag");
+    assertThat(event.get("userKey").asText()).isEqualTo("u1");
+    assertThat(event.get("contextKind").asText()).isEqualTo("user");
+    assertThat(event.get("variation").asText()).isEqualTo("b");
+    assertThat(event.get("value").asText()).isEqualTo("blue");
+    assertThat(event.get("default").asBoolean()).isFalse();
+    assertThat(event.get("version").asText()).isEqualTo("v3");
+  }
+
+  @Test
+  void notCacheableAnswer_askedEveryTimeAndNoFeatureEvent() throws Exception {
+    answer(Answers.notCacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER);
+
+    ProviderEvaluation<String> second = provider.getStringEvaluation("my-flag", "red", USER);
+
+    assertThat(second.getReason()).isEqualTo("SPLIT");
+    assertThat(relay.evaluatedFlags()).hasSize(2);
+    assertThat(eventsSentAtShutdown(provider)).isEmpty();
+  }
+
+  @Test
+  void flagChangedOnTheRelay_cachedAnswerDroppedAndAskedAgain() throws Exception {
+    AtomicBoolean changed = new AtomicBoolean();
+    relay.onFlagChanges(etag -> FlagChanges.of("\"1-a\"", Map.of("my-flag", changed.get() ? 2L : 1L)));
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    assertThat(provider.getStringEvaluation("my-flag", "red", USER).getReason()).isEqualTo(Reason.CACHED.name());
+    answer(Answers.cacheable("green", "g"));
+
+    changed.set(true);
+
+    await().until(() -> "green".equals(provider.getStringEvaluation("my-flag", "red", USER).getValue()));
+  }
+
+  @Test
+  void cacheDisabled_relayAskedEveryTime() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready(options -> options.cacheEnabled(false));
+    provider.getStringEvaluation("my-flag", "red", USER);
+
+    ProviderEvaluation<String> second = provider.getStringEvaluation("my-flag", "red", USER);
+
+    assertThat(second.getReason()).isEqualTo("TARGETING_MATCH");
+    assertThat(relay.evaluatedFlags()).hasSize(2);
+  }
+
+  /** The symptom of a cache keyed by a 32-bit hash: "Aa" and "BB" get each other's answer. */
+  @Test
+  void usersWithCollidingHashCodes_eachGetTheirOwnCachedAnswer() throws Exception {
+    relay.onEvaluate((flagKey, context) -> Answers.cacheable("for-" + context.targetingKey(), context.targetingKey()));
+    GoFeatureFlagProvider provider = ready();
+    EvaluationContext aa = new ImmutableContext("Aa");
+    EvaluationContext bb = new ImmutableContext("BB");
+    provider.getStringEvaluation("my-flag", "", aa);
+    provider.getStringEvaluation("my-flag", "", bb);
+
+    assertThat(provider.getStringEvaluation("my-flag", "", aa).getValue()).isEqualTo("for-Aa");
+    assertThat(provider.getStringEvaluation("my-flag", "", bb).getValue()).isEqualTo("for-BB");
+  }
+
+  @Test
+  void cachedResults_areFreshObjectsUnaffectedByMutatingAnEarlierOne() throws Exception {
+    answer(Answers.cacheable(Map.of("color", "blue"), "b", Map.of("description", "colour")));
+    GoFeatureFlagProvider provider = ready();
+    ProviderEvaluation<Value> fromRelay = provider.getObjectEvaluation("my-flag", new Value(), USER);
+    ProviderEvaluation<Value> cached = provider.getObjectEvaluation("my-flag", new Value(), USER);
+    for (ProviderEvaluation<Value> result : List.of(fromRelay, cached)) {
+      result.setValue(new Value("tampered"));
+      result.setVariant("tampered");
+      result.setReason("TAMPERED");
+      result.setFlagMetadata(ImmutableMetadata.builder().addString("description", "tampered").build());
+    }
+
+    ProviderEvaluation<Value> next = provider.getObjectEvaluation("my-flag", new Value(), USER);
+
+    assertThat(next).isNotSameAs(cached);
+    assertThat(next.getValue().asStructure()).isInstanceOf(ImmutableStructure.class);
+    assertThat(next.getValue().asStructure().getValue("color").asString()).isEqualTo("blue");
+    assertThat(next.getVariant()).isEqualTo("b");
+    assertThat(next.getReason()).isEqualTo(Reason.CACHED.name());
+    assertThat(next.getFlagMetadata().getString("description")).isEqualTo("colour");
+  }
+
+  @Test
+  void cachedObjectValue_mutatingItsMapCopyDoesNotLeak() throws Exception {
+    answer(Answers.cacheable(Map.of("color", "blue"), "b"));
+    GoFeatureFlagProvider provider = ready();
+    provider.getObjectEvaluation("my-flag", new Value(), USER);
+    ProviderEvaluation<Value> cached = provider.getObjectEvaluation("my-flag", new Value(), USER);
+
+    try {
+      cached.getValue().asStructure().asMap().put("color", new Value("red"));
+    } catch (UnsupportedOperationException immutable) {
+      // Either way is fine: nothing may reach the next caller.
+    }
+
+    assertThat(provider.getObjectEvaluation("my-flag", new Value(), USER).getValue().asStructure().getValue("color").asString())
+        .isEqualTo("blue");
+  }
+
+  @Test
+  void ttlRanOutAndRelayUnreachable_staleAnswerServed() throws Exception {
+    answer(Answers.cacheable("blue", "b", Map.of("description", "colour")));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.cacheTtl(Duration.ofMillis(50)).cacheStaleGracePeriod(Duration.ofSeconds(10)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw unreachable();
+        });
+
+    await().until(() -> "STALE".equals(provider.getStringEvaluation("my-flag", "red", USER).getReason()));
+
+    ProviderEvaluation<String> stale = provider.getStringEvaluation("my-flag", "red", USER);
+    assertThat(stale.getValue()).isEqualTo("blue");
+    assertThat(stale.getVariant()).isEqualTo("b");
+    assertThat(stale.getFlagMetadata().getString("description")).isEqualTo("colour");
+    assertThat(stale.getErrorCode()).isNull();
+  }
+
+  @Test
+  void ttlRanOutAndRelayAnswersAgain_freshAnswerReplacesTheCachedOne() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready(options -> options.cacheTtl(Duration.ofMillis(50)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    answer(Answers.cacheable("green", "g"));
+
+    await().until(() -> "green".equals(provider.getStringEvaluation("my-flag", "red", USER).getValue()));
+  }
+
+  @Test
+  void pastTheGracePeriodAndRelayUnreachable_defaultWithGeneral() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.cacheTtl(Duration.ofMillis(50)).cacheStaleGracePeriod(Duration.ofMillis(100)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw unreachable();
+        });
+
+    await().until(() -> provider.getStringEvaluation("my-flag", "red", USER).getErrorCode() == ErrorCode.GENERAL);
+
+    assertThat(provider.getStringEvaluation("my-flag", "red", USER).getValue()).isEqualTo("red");
+  }
+
+  @Test
+  void ttlRanOutAndFlagDeleted_flagNotFoundNotStale() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.cacheTtl(Duration.ofMillis(50)).cacheStaleGracePeriod(Duration.ofSeconds(10)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new RelayHttpException(404, "FLAG_NOT_FOUND", "flag my-flag not found");
+        });
+
+    await().until(
+        () -> provider.getStringEvaluation("my-flag", "red", USER).getErrorCode() == ErrorCode.FLAG_NOT_FOUND);
+  }
+
+  @Test
+  void staleHit_recordsFeatureEvent() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.cacheTtl(Duration.ofMillis(50)).cacheStaleGracePeriod(Duration.ofSeconds(10)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw unreachable();
+        });
+    await().until(() -> "STALE".equals(provider.getStringEvaluation("my-flag", "red", USER).getReason()));
+
+    List<JsonNode> events = eventsSentAtShutdown(provider);
+
+    assertThat(events).isNotEmpty().allSatisfy(event -> assertThat(event.get("source").asText()).isEqualTo("PROVIDER_CACHE"));
+  }
+
+  // Data collection and tracking (GOFF-COLL-011, GOFF-TRACK-*).
+
+  @Test
+  void envelopeMeta_providerJavaOpenfeatureTrueAndExporterMetadata() throws Exception {
+    GoFeatureFlagProvider provider = ready(options -> options.exporterMetadata(Map.of("env", "prod", "shard", 3)));
+    provider.track("checkout", USER, null);
+
+    provider.shutdown();
+
+    JsonNode meta = relay.deliveredEnvelopes().get(0).get("meta");
+    assertThat(meta.get("provider").asText()).isEqualTo("java");
+    assertThat(meta.get("openfeature").asBoolean()).isTrue();
+    assertThat(meta.get("env").asText()).isEqualTo("prod");
+    assertThat(meta.get("shard").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void track_recordsTrackingEventWithContext() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    provider.track("checkout", USER, new MutableTrackingEventDetails());
+
+    List<JsonNode> events = eventsSentAtShutdown(provider);
+
+    assertThat(events).hasSize(1);
+    JsonNode event = events.get(0);
+    assertThat(event.get("kind").asText()).isEqualTo("tracking");
+    assertThat(event.get("key").asText()).isEqualTo("checkout");
+    assertThat(event.get("userKey").asText()).isEqualTo("u1");
+    assertThat(event.get("contextKind").asText()).isEqualTo("user");
+    assertThat(event.get("evaluationContext").get("plan").asText()).isEqualTo("pro");
+    assertThat(event.get("creationDate").asLong()).isBetween(1_700_000_000L, 9_999_999_999L);
+  }
+
+  @Test
+  void track_detailsIncludeTheNumericValue() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    provider.track("checkout", USER, new MutableTrackingEventDetails(99.5).add("currency", "EUR"));
+
+    JsonNode details = eventsSentAtShutdown(provider).get(0).get("trackingEventDetails");
+
+    assertThat(details.get("value").asDouble()).isEqualTo(99.5);
+    assertThat(details.get("currency").asText()).isEqualTo("EUR");
+  }
+
+  @Test
+  void track_nullDetails_neverThrowsAndRecordsEmptyDetails() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+
+    assertThatCode(() -> provider.track("checkout", USER, null)).doesNotThrowAnyException();
+
+    JsonNode details = eventsSentAtShutdown(provider).get(0).get("trackingEventDetails");
+    assertThat(details.isObject()).isTrue();
+    assertThat(details.size()).isZero();
+  }
+
+  @Test
+  void track_nullContext_neverThrowsAndRecordsUndefinedTargetingKey() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+
+    assertThatCode(() -> provider.track("checkout", null, null)).doesNotThrowAnyException();
+
+    JsonNode event = eventsSentAtShutdown(provider).get(0);
+    assertThat(event.get("userKey").asText()).isEqualTo("undefined-targetingKey");
+    assertThat(event.get("contextKind").asText()).isEqualTo("user");
+  }
+
+  @Test
+  void track_anonymousTrue_anonymousUser() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    provider.track("checkout", new ImmutableContext("u1", Map.of("anonymous", new Value(true))), null);
+
+    assertThat(eventsSentAtShutdown(provider).get(0).get("contextKind").asText()).isEqualTo("anonymousUser");
+  }
+
+  @Test
+  void track_anonymousAsString_stillUser() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    provider.track("checkout", new ImmutableContext("u1", Map.of("anonymous", new Value("true"))), null);
+
+    assertThat(eventsSentAtShutdown(provider).get(0).get("contextKind").asText()).isEqualTo("user");
+  }
+
+  @Test
+  void track_beforeInitialize_neverThrowsAndIsSent() {
+    GoFeatureFlagProvider provider = provider();
+
+    assertThatCode(() -> provider.track("early", USER, null)).doesNotThrowAnyException();
+
+    assertThat(eventsSentAtShutdown(provider)).extracting(event -> event.get("key").asText()).containsExactly("early");
+  }
+
+  @Test
+  void track_afterShutdown_neverThrows() {
+    GoFeatureFlagProvider provider = provider();
+    provider.shutdown();
+
+    assertThatCode(() -> provider.track("late", USER, new MutableTrackingEventDetails(1))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void track_contextChangedAfterTheCall_eventKeepsTheContextOfTheCall() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    MutableContext context = new MutableContext("u1");
+    context.add("plan", "free");
+    provider.track("checkout", context, null);
+    context.add("plan", "pro");
+
+    assertThat(eventsSentAtShutdown(provider).get(0).get("evaluationContext").get("plan").asText()).isEqualTo("free");
+  }
+
+  @Test
+  void dataCollectionDisabled_nothingSent() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready(options -> options.disableDataCollection(true));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    provider.getStringEvaluation("my-flag", "red", USER);
+    provider.track("checkout", USER, null);
+
+    provider.shutdown();
+
+    assertThat(relay.sendAttempts()).isZero();
+  }
+
+  // Shutdown (GOFF-LIFE-004/005).
+
+  @Test
+  void shutdown_twice_closesTheRelayOnce() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+
+    provider.shutdown();
+    assertThatCode(provider::shutdown).doesNotThrowAnyException();
+
+    assertThat(relay.closeCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void evaluationAfterShutdown_defaultWithoutException() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER);
+    provider.shutdown();
+
+    ProviderEvaluation<String> result = provider.getStringEvaluation("my-flag", "red", USER);
+
+    assertThat(result.getValue()).isEqualTo("red");
+    assertThat(result.getErrorCode()).isNotNull();
+  }
+
+  @Test
+  void shutdown_leavesNoGoffThread() throws Exception {
+    GoFeatureFlagProvider provider =
+        ready(
+            options ->
+                options
+                    .flagChangePollingEnabled(true)
+                    .flagChangePollingInterval(Duration.ofMillis(20))
+                    .dataFlushInterval(Duration.ofMillis(20)));
+    provider.track("checkout", USER, null);
+    await().until(() -> relay.flagChangeCalls() >= 3 && relay.sendAttempts() >= 1);
+
+    provider.shutdown();
+
+    GoffThreads.awaitNone("goff-");
+  }
+
+  @Test
+  void shutdown_flushesPendingEventsWithinTheSdkWindow() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    for (int i = 0; i < 100; i++) {
+      provider.track("event-" + i, USER, null);
+    }
+
+    long started = System.nanoTime();
+    provider.shutdown();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    assertThat(relay.deliveredEvents()).hasSize(100);
+  }
+
+  @Test
+  void shutdown_clearsTheCache() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER);
+
+    provider.shutdown();
+
+    assertThat(provider.cache().estimatedSize()).isZero();
+  }
+
+  @Test
+  void trackingDetails_callerObjectUntouched() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    MutableTrackingEventDetails details = new MutableTrackingEventDetails(5).add("currency", "EUR");
+    Map<String, Object> before = new HashMap<>(details.asObjectMap());
+
+    provider.track("checkout", USER, details);
+
+    assertThat(details.asObjectMap()).isEqualTo(before);
+  }
+}

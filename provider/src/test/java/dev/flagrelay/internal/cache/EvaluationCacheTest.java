@@ -1,0 +1,197 @@
+package dev.flagrelay.internal.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.testing.Answers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** TTL, stale grace and invalidation against a fake ticker (GOFF-CACHE-002/004/006). */
+class EvaluationCacheTest {
+  private static final Duration TTL = Duration.ofSeconds(60);
+  private static final Duration GRACE = Duration.ofMinutes(5);
+  private static final RelayAnswer ANSWER = Answers.cacheable(true, "on");
+
+  private final AtomicLong ticker = new AtomicLong(42_000_000_000L);
+
+  private EvaluationCache cache(Duration ttl) {
+    return new EvaluationCache(100, ttl, GRACE, ticker::get);
+  }
+
+  private void advance(Duration duration) {
+    ticker.addAndGet(duration.toNanos());
+  }
+
+  private static CacheKey key(String flag, String user) {
+    return new CacheKey(flag, ContextSnapshot.ofAttributes(Map.of("targetingKey", user)));
+  }
+
+  private static void store(EvaluationCache cache, CacheKey key, RelayAnswer answer) {
+    cache.put(key, answer, cache.stamp(key.flagKey()));
+  }
+
+  @Test
+  void get_unknownKey_null() {
+    assertThat(cache(TTL).get(key("f", "u1"))).isNull();
+  }
+
+  @Test
+  void get_withinTtl_fresh() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), ANSWER);
+    advance(TTL.minusMillis(1));
+
+    EvaluationCache.Lookup lookup = cache.get(key("f", "u1"));
+
+    assertThat(lookup.fresh()).isTrue();
+    assertThat(lookup.answer()).isSameAs(ANSWER);
+  }
+
+  @Test
+  void get_pastTtlWithinGrace_returnedNotFresh() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), ANSWER);
+    advance(TTL.plusSeconds(1));
+
+    EvaluationCache.Lookup lookup = cache.get(key("f", "u1"));
+
+    assertThat(lookup).isNotNull();
+    assertThat(lookup.fresh()).isFalse();
+    assertThat(lookup.answer()).isSameAs(ANSWER);
+  }
+
+  @Test
+  void get_exactlyAtTtl_notFresh() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), ANSWER);
+    advance(TTL);
+
+    assertThat(cache.get(key("f", "u1")).fresh()).isFalse();
+  }
+
+  @Test
+  void get_pastTtlAndGrace_gone() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), ANSWER);
+    advance(TTL.plus(GRACE).plusSeconds(1));
+
+    assertThat(cache.get(key("f", "u1"))).isNull();
+  }
+
+  @Test
+  void zeroGrace_pastTtl_gone() {
+    EvaluationCache cache = new EvaluationCache(100, TTL, Duration.ZERO, ticker::get);
+    store(cache, key("f", "u1"), ANSWER);
+    advance(TTL.plusMillis(1));
+
+    assertThat(cache.get(key("f", "u1"))).isNull();
+  }
+
+  @Test
+  void neverExpires_freshLongAfter() {
+    EvaluationCache cache = cache(Duration.ofMillis(-1));
+    store(cache, key("f", "u1"), ANSWER);
+    advance(Duration.ofDays(365));
+
+    assertThat(cache.get(key("f", "u1")).fresh()).isTrue();
+  }
+
+  @Test
+  void differentContexts_separateEntries() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "Aa"), Answers.cacheable("for-Aa", "a"));
+    store(cache, key("f", "BB"), Answers.cacheable("for-BB", "b"));
+
+    assertThat(cache.get(key("f", "Aa")).answer().value()).isEqualTo("for-Aa");
+    assertThat(cache.get(key("f", "BB")).answer().value()).isEqualTo("for-BB");
+  }
+
+  @Test
+  void invalidateFlags_removesOnlyThoseFlags() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("a", "u1"), ANSWER);
+    store(cache, key("a", "u2"), ANSWER);
+    store(cache, key("b", "u1"), ANSWER);
+    store(cache, key("c", "u1"), ANSWER);
+
+    cache.invalidateFlags(List.of("a", "c"));
+
+    assertThat(cache.get(key("a", "u1"))).isNull();
+    assertThat(cache.get(key("a", "u2"))).isNull();
+    assertThat(cache.get(key("c", "u1"))).isNull();
+    assertThat(cache.get(key("b", "u1"))).isNotNull();
+    assertThat(cache.estimatedSize()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidateFlags_laterAnswersCachedAgain() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("a", "u1"), ANSWER);
+    cache.invalidateFlags(List.of("a"));
+
+    store(cache, key("a", "u1"), ANSWER);
+
+    assertThat(cache.get(key("a", "u1"))).isNotNull();
+  }
+
+  @Test
+  void invalidateAll_removesEverything() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("a", "u1"), ANSWER);
+    store(cache, key("b", "u1"), ANSWER);
+
+    cache.invalidateAll();
+
+    assertThat(cache.get(key("a", "u1"))).isNull();
+    assertThat(cache.get(key("b", "u1"))).isNull();
+    assertThat(cache.estimatedSize()).isZero();
+  }
+
+  @Test
+  void put_withStampTakenBeforeAFlagInvalidation_notStored() {
+    EvaluationCache cache = cache(TTL);
+    Generations.Stamp stamp = cache.stamp("a");
+    cache.invalidateFlags(List.of("a"));
+
+    cache.put(key("a", "u1"), ANSWER, stamp);
+
+    assertThat(cache.get(key("a", "u1"))).isNull();
+  }
+
+  @Test
+  void put_withStampTakenBeforeAnotherFlagsInvalidation_stored() {
+    EvaluationCache cache = cache(TTL);
+    Generations.Stamp stamp = cache.stamp("a");
+    cache.invalidateFlags(List.of("b"));
+
+    cache.put(key("a", "u1"), ANSWER, stamp);
+
+    assertThat(cache.get(key("a", "u1"))).isNotNull();
+  }
+
+  @Test
+  void put_withStampTakenBeforeInvalidateAll_notStored() {
+    EvaluationCache cache = cache(TTL);
+    Generations.Stamp stamp = cache.stamp("a");
+    cache.invalidateAll();
+
+    cache.put(key("a", "u1"), ANSWER, stamp);
+
+    assertThat(cache.get(key("a", "u1"))).isNull();
+  }
+
+  @Test
+  void maximumSize_bounded() {
+    EvaluationCache cache = new EvaluationCache(10, TTL, GRACE, ticker::get);
+    for (int i = 0; i < 200; i++) {
+      store(cache, key("f", "user-" + i), ANSWER);
+    }
+
+    assertThat(cache.estimatedSize()).isLessThanOrEqualTo(10);
+  }
+}

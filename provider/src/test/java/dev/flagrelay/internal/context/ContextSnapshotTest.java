@@ -1,0 +1,205 @@
+package dev.flagrelay.internal.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableStructure;
+import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.MutableStructure;
+import dev.openfeature.sdk.Value;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** GOFF-CACHE-004, GOFF-LIFE-007: an immutable deep copy compared by full value equality. */
+class ContextSnapshotTest {
+
+  private static ImmutableContext canonical(String targetingKey) {
+    Map<String, Value> company = Map.of("name", new Value("my_company"), "size", new Value(120));
+    return new ImmutableContext(
+        targetingKey,
+        Map.of(
+            "email", new Value("john.doe@gofeatureflag.org"),
+            "anonymous", new Value(false),
+            "rate", new Value(3.14),
+            "age", new Value(30),
+            "signup", new Value(Instant.parse("2024-03-01T10:15:30Z")),
+            "company_info", new Value(new ImmutableStructure(company)),
+            "labels", new Value(List.of(new Value("pro"), new Value("beta")))));
+  }
+
+  private static ImmutableContext withCompanyName(String name) {
+    return new ImmutableContext(
+        "u1", Map.of("company", new Value(new ImmutableStructure(Map.of("name", new Value(name))))));
+  }
+
+  private static ImmutableContext withLabels(String... labels) {
+    List<Value> values = new ArrayList<>();
+    for (String label : labels) {
+      values.add(new Value(label));
+    }
+    return new ImmutableContext("u1", Map.of("labels", new Value(values)));
+  }
+
+  /** The symptom of a cache keyed by {@code hashCode()}: two users sharing one answer. */
+  @Test
+  void aaAndBB_sameHashCode_stillUnequal() {
+    ContextSnapshot aa = ContextSnapshot.of(new ImmutableContext("Aa"));
+    ContextSnapshot bb = ContextSnapshot.of(new ImmutableContext("BB"));
+
+    assertThat(aa.hashCode()).isEqualTo(bb.hashCode());
+    assertThat(aa).isNotEqualTo(bb);
+  }
+
+  @Test
+  void differentOnlyInANestedAttribute_unequal() {
+    assertThat(ContextSnapshot.of(withCompanyName("acme"))).isNotEqualTo(ContextSnapshot.of(withCompanyName("globex")));
+  }
+
+  @Test
+  void differentOnlyInListOrder_unequal() {
+    assertThat(ContextSnapshot.of(withLabels("pro", "beta"))).isNotEqualTo(ContextSnapshot.of(withLabels("beta", "pro")));
+  }
+
+  @Test
+  void differentOnlyInTargetingKey_unequal() {
+    assertThat(ContextSnapshot.of(canonical("u1"))).isNotEqualTo(ContextSnapshot.of(canonical("u2")));
+  }
+
+  @Test
+  void equalContexts_equalWithEqualHashCodes() {
+    ContextSnapshot first = ContextSnapshot.of(canonical("u1"));
+    ContextSnapshot second = ContextSnapshot.of(canonical("u1"));
+
+    assertThat(first).isEqualTo(second);
+    assertThat(first.hashCode()).isEqualTo(second.hashCode());
+  }
+
+  @Test
+  void equalContexts_fromImmutableAndMutableContext_equal() {
+    MutableContext mutable = new MutableContext("u1");
+    mutable.add("plan", "pro");
+    mutable.add("age", 30);
+
+    ContextSnapshot fromImmutable =
+        ContextSnapshot.of(new ImmutableContext("u1", Map.of("plan", new Value("pro"), "age", new Value(30))));
+
+    assertThat(ContextSnapshot.of(mutable)).isEqualTo(fromImmutable);
+  }
+
+  @Test
+  void targetingKey_includedAsAttribute() {
+    ContextSnapshot snapshot = ContextSnapshot.of(canonical("d45e303a"));
+
+    assertThat(snapshot.targetingKey()).isEqualTo("d45e303a");
+    assertThat(snapshot.attributes()).containsEntry(ContextSnapshot.TARGETING_KEY, "d45e303a");
+  }
+
+  @Test
+  void noTargetingKey_nullAndAbsent() {
+    ContextSnapshot snapshot = ContextSnapshot.of(new ImmutableContext(Map.of("plan", new Value("pro"))));
+
+    assertThat(snapshot.targetingKey()).isNull();
+    assertThat(snapshot.attributes()).doesNotContainKey(ContextSnapshot.TARGETING_KEY);
+  }
+
+  @Test
+  void nullContext_isEmpty() {
+    assertThat(ContextSnapshot.of(null)).isEqualTo(ContextSnapshot.EMPTY);
+    assertThat(ContextSnapshot.of(null).attributes()).isEmpty();
+  }
+
+  @Test
+  void values_copiedAsPlainJavaTypes() {
+    Map<String, Object> attributes = ContextSnapshot.of(canonical("u1")).attributes();
+
+    assertThat(attributes)
+        .containsEntry("email", "john.doe@gofeatureflag.org")
+        .containsEntry("anonymous", false)
+        .containsEntry("rate", 3.14)
+        .containsEntry("age", 30)
+        .containsEntry("signup", Instant.parse("2024-03-01T10:15:30Z"))
+        .containsEntry("company_info", Map.of("name", "my_company", "size", 120))
+        .containsEntry("labels", List.of("pro", "beta"));
+  }
+
+  @Test
+  void mutableContextChangedAfterTheSnapshot_snapshotUnchanged() {
+    MutableContext context = new MutableContext("u1");
+    context.add("plan", "free");
+    ContextSnapshot snapshot = ContextSnapshot.of(context);
+    ContextSnapshot copy = ContextSnapshot.of(context);
+
+    context.add("plan", "pro");
+    context.add("age", 31);
+    context.setTargetingKey("u2");
+
+    assertThat(snapshot.attributes()).containsOnly(Map.entry("targetingKey", "u1"), Map.entry("plan", "free"));
+    assertThat(snapshot).isEqualTo(copy).hasSameHashCodeAs(copy);
+  }
+
+  @Test
+  void nestedMutableStructureChangedAfterTheSnapshot_snapshotUnchanged() {
+    MutableStructure company = new MutableStructure();
+    company.add("name", "acme");
+    List<Value> labels = new ArrayList<>(List.of(new Value("pro")));
+    MutableContext context = new MutableContext("u1");
+    context.add("company", company);
+    context.add("labels", labels);
+    ContextSnapshot snapshot = ContextSnapshot.of(context);
+
+    company.add("name", "globex");
+    labels.add(new Value("beta"));
+
+    assertThat(snapshot.attributes())
+        .containsEntry("company", Map.of("name", "acme"))
+        .containsEntry("labels", List.of("pro"));
+  }
+
+  @Test
+  void attributes_unmodifiable() {
+    ContextSnapshot snapshot = ContextSnapshot.of(canonical("u1"));
+
+    assertThatThrownBy(() -> snapshot.attributes().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void nestedMap_unmodifiable() {
+    Map<String, Object> company = (Map<String, Object>) ContextSnapshot.of(canonical("u1")).attributes().get("company_info");
+
+    assertThatThrownBy(() -> company.put("size", 1)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void nestedList_unmodifiable() {
+    List<Object> labels = (List<Object>) ContextSnapshot.of(canonical("u1")).attributes().get("labels");
+
+    assertThatThrownBy(() -> labels.add("x")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void ofAttributes_callerMapChangedAfterwards_snapshotUnchanged() {
+    Map<String, Object> nested = new HashMap<>(Map.of("name", "acme"));
+    Map<String, Object> attributes = new HashMap<>(Map.of("company", nested));
+    ContextSnapshot snapshot = ContextSnapshot.ofAttributes(attributes);
+
+    nested.put("name", "globex");
+    attributes.put("plan", "pro");
+
+    assertThat(snapshot.attributes()).containsOnly(Map.entry("company", Map.of("name", "acme")));
+  }
+
+  @Test
+  void nullAttributeValue_keptAsNull() {
+    MutableContext context = new MutableContext("u1");
+    context.add("nickname", (String) null);
+
+    assertThat(ContextSnapshot.of(context).attributes()).containsEntry("nickname", null);
+  }
+}
