@@ -32,8 +32,14 @@ public final class SingleFlight {
     RelayAnswer run() throws RelayException;
   }
 
-  /** Returns the answer of the one call made for {@code key}, by this thread or another. */
-  public RelayAnswer load(CacheKey key, Call call) throws RelayException {
+  /** An answer, and whether it came from the cache rather than from a relay call. */
+  public record Loaded(RelayAnswer answer, boolean fromCache) {}
+
+  /**
+   * Returns the answer of the one call made for {@code key}, by this thread or another, or the
+   * cached answer a call that finished just before this one stored.
+   */
+  public Loaded load(CacheKey key, Call call) throws RelayException {
     while (true) {
       Flight running = flights.get(key);
       if (running != null && cache.isCurrent(running.stamp)) {
@@ -48,14 +54,11 @@ public final class SingleFlight {
     }
   }
 
-  private RelayAnswer lead(CacheKey key, Flight flight, Call call) throws RelayException {
+  private Loaded lead(CacheKey key, Flight flight, Call call) throws RelayException {
     try {
-      RelayAnswer answer = call.run();
-      if (answer.cacheable()) {
-        cache.put(key, answer, flight.stamp);
-      }
-      flight.result.complete(answer);
-      return answer;
+      Loaded loaded = cachedOrCall(key, flight, call);
+      flight.result.complete(loaded);
+      return loaded;
     } catch (RelayException | RuntimeException | Error e) {
       flight.result.completeExceptionally(e);
       throw e;
@@ -64,7 +67,23 @@ public final class SingleFlight {
     }
   }
 
-  private RelayAnswer await(Flight flight) throws RelayException {
+  /**
+   * Looks in the cache again first: a caller that missed just before the previous leader stored
+   * its answer and left must not make a second relay call (the stress suite caught that gap).
+   */
+  private Loaded cachedOrCall(CacheKey key, Flight flight, Call call) throws RelayException {
+    EvaluationCache.Lookup cached = cache.get(key);
+    if (cached != null && cached.fresh()) {
+      return new Loaded(cached.answer(), true);
+    }
+    RelayAnswer answer = call.run();
+    if (answer.cacheable()) {
+      cache.put(key, answer, flight.stamp);
+    }
+    return new Loaded(answer, false);
+  }
+
+  private Loaded await(Flight flight) throws RelayException {
     try {
       return flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -92,7 +111,7 @@ public final class SingleFlight {
 
   private static final class Flight {
     final Generations.Stamp stamp;
-    final CompletableFuture<RelayAnswer> result = new CompletableFuture<>();
+    final CompletableFuture<Loaded> result = new CompletableFuture<>();
 
     Flight(Generations.Stamp stamp) {
       this.stamp = stamp;

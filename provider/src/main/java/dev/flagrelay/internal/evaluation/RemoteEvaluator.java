@@ -83,7 +83,10 @@ public final class RemoteEvaluator {
       return fromCache(key, type, defaultValue, cached.answer(), REASON_CACHED);
     }
     try {
-      return answer(flagKey, type, defaultValue, singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot)), null);
+      SingleFlight.Loaded loaded = singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot));
+      return loaded.fromCache()
+          ? fromCache(key, type, defaultValue, loaded.answer(), REASON_CACHED)
+          : answer(flagKey, type, defaultValue, loaded.answer(), null);
     } catch (RelayException e) {
       if (cached != null && e.unavailable()) {
         return fromCache(key, type, defaultValue, cached.answer(), REASON_STALE);

@@ -74,19 +74,19 @@ class SingleFlightTest {
   }
 
   private Future<RelayAnswer> loadInBackground(SingleFlight.Call call) {
-    return threads.submit(() -> singleFlight.load(KEY, call));
+    return threads.submit(() -> singleFlight.load(KEY, call).answer());
   }
 
   @Test
   void cacheableAnswer_cached() throws RelayException {
-    singleFlight.load(KEY, () -> CACHEABLE);
+    singleFlight.load(KEY, () -> CACHEABLE).answer();
 
     assertThat(cache.get(KEY).answer()).isSameAs(CACHEABLE);
   }
 
   @Test
   void answerWithoutCacheableMarker_notCached() throws RelayException {
-    RelayAnswer answer = singleFlight.load(KEY, () -> Answers.notCacheable("blue", "b"));
+    RelayAnswer answer = singleFlight.load(KEY, () -> Answers.notCacheable("blue", "b")).answer();
 
     assertThat(answer.value()).isEqualTo("blue");
     assertThat(cache.get(KEY)).isNull();
@@ -94,21 +94,21 @@ class SingleFlightTest {
 
   @Test
   void cacheableMarkerFalse_notCached() throws RelayException {
-    singleFlight.load(KEY, () -> new RelayAnswer(true, "on", "STATIC", Map.of("gofeatureflag_cacheable", false)));
+    singleFlight.load(KEY, () -> new RelayAnswer(true, "on", "STATIC", Map.of("gofeatureflag_cacheable", false))).answer();
 
     assertThat(cache.get(KEY)).isNull();
   }
 
   @Test
   void cacheableMarkerAsString_notCached() throws RelayException {
-    singleFlight.load(KEY, () -> new RelayAnswer(true, "on", "STATIC", Map.of("gofeatureflag_cacheable", "true")));
+    singleFlight.load(KEY, () -> new RelayAnswer(true, "on", "STATIC", Map.of("gofeatureflag_cacheable", "true"))).answer();
 
     assertThat(cache.get(KEY)).isNull();
   }
 
   @Test
   void finishedFlight_notLeftBehind() throws RelayException {
-    singleFlight.load(KEY, () -> CACHEABLE);
+    singleFlight.load(KEY, () -> CACHEABLE).answer();
 
     assertThat(singleFlight.inFlight()).isZero();
   }
@@ -159,7 +159,7 @@ class SingleFlightTest {
     before.awaitStarted();
     cache.invalidateFlags(List.of(KEY.flagKey()));
 
-    RelayAnswer second = singleFlight.load(KEY, () -> Answers.cacheable("new", "n"));
+    RelayAnswer second = singleFlight.load(KEY, () -> Answers.cacheable("new", "n")).answer();
     before.release.countDown();
 
     assertThat(second.value()).isEqualTo("new");
@@ -182,7 +182,7 @@ class SingleFlightTest {
                 callers.add(Thread.currentThread());
                 go.await();
                 arrived.incrementAndGet();
-                return singleFlight.load(KEY, call);
+                return singleFlight.load(KEY, call).answer();
               }));
     }
     await().until(() -> callers.size() == threadCount);
@@ -229,7 +229,7 @@ class SingleFlightTest {
                 callers.add(Thread.currentThread());
                 go.await();
                 arrived.incrementAndGet();
-                return singleFlight.load(KEY, call);
+                return singleFlight.load(KEY, call).answer();
               }));
     }
     await().until(() -> callers.size() == threadCount);
@@ -256,10 +256,10 @@ class SingleFlightTest {
                     KEY,
                     () -> {
                       throw new RelayHttpException(503, null, null);
-                    }))
+                    }).answer())
         .isInstanceOf(RelayHttpException.class);
 
-    assertThat(singleFlight.load(KEY, () -> CACHEABLE)).isSameAs(CACHEABLE);
+    assertThat(singleFlight.load(KEY, () -> CACHEABLE).answer()).isSameAs(CACHEABLE);
   }
 
   @Test
@@ -270,7 +270,7 @@ class SingleFlightTest {
                     KEY,
                     () -> {
                       throw new IllegalStateException("bug in the client");
-                    }))
+                    }).answer())
         .isInstanceOf(IllegalStateException.class);
 
     assertThat(singleFlight.inFlight()).isZero();
@@ -280,7 +280,7 @@ class SingleFlightTest {
   void waiterGivesUpAfterMaxWait_asUnreachableTimeout() throws Exception {
     SingleFlight impatient = new SingleFlight(cache, Duration.ofMillis(50));
     GatedCall call = new GatedCall(() -> CACHEABLE);
-    Future<RelayAnswer> leader = threads.submit(() -> impatient.load(KEY, call));
+    Future<RelayAnswer> leader = threads.submit(() -> impatient.load(KEY, call).answer());
     call.awaitStarted();
 
     try {
