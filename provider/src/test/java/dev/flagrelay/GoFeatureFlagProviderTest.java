@@ -434,6 +434,63 @@ class GoFeatureFlagProviderTest {
     assertThat(event.get("version").asText()).isEqualTo("v3");
   }
 
+  /** GOFF-COLL-008: a cached answer handed out as the caller's default reports SdkDefault, default=true. */
+  @Test
+  void cacheHitOfTheWrongType_recordsEventWithSdkDefaultVariationAndDefaultTrue() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER);
+
+    ProviderEvaluation<Boolean> mismatch = provider.getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(mismatch.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+    JsonNode event = eventsSentAtShutdown(provider).get(0);
+    assertThat(event.get("variation").asText()).isEqualTo("SdkDefault");
+    assertThat(event.get("default").asBoolean()).isTrue();
+    assertThat(event.get("value").asBoolean()).isFalse();
+  }
+
+  /** GOFF-COLL-008: a cached answer without a variant reports SdkDefault. */
+  @Test
+  void cacheHitWithoutVariant_recordsEventWithSdkDefaultVariation() throws Exception {
+    answer(new RelayAnswer("blue", null, "STATIC", Map.of(RelayAnswer.CACHEABLE_KEY, true)));
+    GoFeatureFlagProvider provider = ready();
+    provider.getStringEvaluation("my-flag", "red", USER);
+    provider.getStringEvaluation("my-flag", "red", USER);
+
+    assertThat(eventsSentAtShutdown(provider).get(0).get("variation").asText()).isEqualTo("SdkDefault");
+  }
+
+  /** GOFF-CFG-009: cacheMaximumSize is honoured (Caffeine evicts synchronously here). */
+  @Test
+  void cacheMaximumSize_boundsTheNumberOfEntries() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider = ready(options -> options.cacheMaximumSize(2));
+    for (int i = 0; i < 50; i++) {
+      provider.getStringEvaluation("my-flag", "red", new ImmutableContext("user-" + i));
+    }
+
+    assertThat(provider.cache().estimatedSize()).isLessThanOrEqualTo(2);
+  }
+
+  /** GOFF-LIFE-006 (T2): after a failed, non-fatal start, nothing is asked of the relay. */
+  @Test
+  void afterAFailedStart_evaluationsAnswerNotReadyWithoutCallingTheRelay() {
+    relay.onFlagChanges(
+        etag -> {
+          throw unreachable();
+        });
+    answer(Answers.cacheable(true, "on"));
+    GoFeatureFlagProvider provider = provider();
+    assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
+
+    ProviderEvaluation<Boolean> result = provider.getBooleanEvaluation("my-flag", false, USER);
+
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
+    assertThat(result.getValue()).isFalse();
+    assertThat(relay.evaluatedFlags()).isEmpty();
+  }
+
   @Test
   void notCacheableAnswer_askedEveryTimeAndNoFeatureEvent() throws Exception {
     answer(Answers.notCacheable("blue", "b"));

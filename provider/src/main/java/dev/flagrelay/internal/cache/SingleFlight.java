@@ -32,8 +32,16 @@ public final class SingleFlight {
     RelayAnswer run() throws RelayException;
   }
 
-  /** An answer, and whether it came from the cache rather than from a relay call. */
-  public record Loaded(RelayAnswer answer, boolean fromCache) {}
+  /**
+   * An answer; whether it came from the cache rather than from a relay call; and whether this
+   * caller waited for another's call (the relay then saw one evaluation for several callers).
+   */
+  public record Loaded(RelayAnswer answer, boolean fromCache, boolean shared) {
+    /** Whether the relay never saw this caller's evaluation, so the provider must report it. */
+    public boolean unseenByRelay() {
+      return fromCache || shared;
+    }
+  }
 
   /**
    * Returns the answer of the one call made for {@code key}, by this thread or another, or the
@@ -74,18 +82,19 @@ public final class SingleFlight {
   private Loaded cachedOrCall(CacheKey key, Flight flight, Call call) throws RelayException {
     EvaluationCache.Lookup cached = cache.get(key);
     if (cached != null && cached.fresh()) {
-      return new Loaded(cached.answer(), true);
+      return new Loaded(cached.answer(), true, false);
     }
     RelayAnswer answer = call.run();
     if (answer.cacheable()) {
       cache.put(key, answer, flight.stamp);
     }
-    return new Loaded(answer, false);
+    return new Loaded(answer, false, false);
   }
 
   private Loaded await(Flight flight) throws RelayException {
     try {
-      return flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      Loaded leaders = flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      return new Loaded(leaders.answer(), leaders.fromCache(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RelayUnreachableException("interrupted while waiting for the same evaluation in flight", e, false);

@@ -84,9 +84,15 @@ public final class RemoteEvaluator {
     }
     try {
       SingleFlight.Loaded loaded = singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot));
-      return loaded.fromCache()
-          ? fromCache(key, type, defaultValue, loaded.answer(), REASON_CACHED)
-          : answer(flagKey, type, defaultValue, loaded.answer(), null);
+      if (loaded.fromCache()) {
+        return fromCache(key, type, defaultValue, loaded.answer(), REASON_CACHED);
+      }
+      ProviderEvaluation<T> result = answer(flagKey, type, defaultValue, loaded.answer(), null);
+      if (loaded.shared()) {
+        // The relay saw (and exported) the leader's evaluation only: report this one ourselves.
+        events.record(featureEvent(key, loaded.answer(), result));
+      }
+      return result;
     } catch (RelayException e) {
       if (cached != null && e.unavailable()) {
         return fromCache(key, type, defaultValue, cached.answer(), REASON_STALE);

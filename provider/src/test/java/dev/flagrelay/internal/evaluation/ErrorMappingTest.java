@@ -182,4 +182,11 @@ class ErrorMappingTest {
   void relayExceptions_carryNoStackTrace() {
     assertThat(http(404, "FLAG_NOT_FOUND", "x").getStackTrace()).isEmpty();
   }
+
+  /** GOFF-ERR-001: every relay code with an SDK counterpart maps onto it. */
+  @Test
+  void bodyCodeProviderNotReady_mapsToProviderNotReady() {
+    assertThat(ErrorMapping.errorCode(new RelayHttpException(400, "PROVIDER_NOT_READY", "starting")))
+        .isEqualTo(ErrorCode.PROVIDER_NOT_READY);
+  }
 }
