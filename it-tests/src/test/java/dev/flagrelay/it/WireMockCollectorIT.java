@@ -124,6 +124,33 @@ class WireMockCollectorIT {
     assertThat(trackedKeys(successfulEnvelopes())).containsExactlyElementsOf(expected);
   }
 
+  /** GOFF-COLL-015: nothing is flushed when the collector starts, only after an interval. */
+  @Test
+  void noFlushWhenTheCollectorStarts() {
+    Client client = start(builder().dataFlushInterval(Duration.ofMillis(600)));
+    client.track("early", USER);
+
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> relay.countRequestsMatching(postRequestedFor(urlEqualTo(COLLECTOR)).build()).getCount() == 0);
+    await().until(() -> relay.countRequestsMatching(postRequestedFor(urlEqualTo(COLLECTOR)).build()).getCount() == 1);
+  }
+
+  /** GOFF-ERR-006: collector failures are logged, never dropped silently. */
+  @Test
+  void collectorOutageAndRefusal_areLogged() {
+    Client client = start(builder().maxPendingEvents(1).dataFlushInterval(Duration.ofMillis(50)));
+    try (LogCapture log = LogCapture.start()) {
+      stubCollector(aResponse().withStatus(503));
+      client.track("during-outage", USER);
+      await().until(() -> log.text().contains("data collector unavailable"));
+
+      stubCollector(aResponse().withStatus(400).withBody("{\"message\":\"collectEvalData: invalid input data\"}"));
+      await().until(() -> log.text().contains("data collector refused a batch of 1 events"));
+    }
+  }
+
   @Test
   void slowCollector_doesNotSlowEvaluations() {
     stubCollector(aResponse().withStatus(200).withBody("{}").withFixedDelay(3_000));

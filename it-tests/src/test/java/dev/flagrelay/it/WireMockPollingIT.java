@@ -94,6 +94,7 @@ class WireMockPollingIT {
     await().until(() -> !changes.isEmpty());
     assertThat(changes).hasSize(1);
     assertThat(changes.get(0).getFlagsChanged()).containsExactly("flag-b", "flag-c");
+    assertThat(changes.get(0).getProviderName()).isEqualTo("GO Feature Flag Provider"); // GOFF-META-003
     assertThat(client.getStringDetails("flag-a", "x", USER).getReason()).isEqualTo("CACHED");
     FlagEvaluationDetails<String> b = client.getStringDetails("flag-b", "x", USER);
     assertThat(b.getValue()).isEqualTo("B2");
@@ -106,9 +107,12 @@ class WireMockPollingIT {
     Client client = start(Duration.ofMillis(50));
     client.getStringDetails("flag-a", "x", USER);
 
+    LogCapture log = LogCapture.start();
     stubChanges(500, null, "{\"message\":\"boom\"}");
     relay.stubFor(post(urlEqualTo("/ofrep/v1/evaluate/flags/flag-a")).willReturn(aResponse().withStatus(503)));
     await().until(() -> !stale.isEmpty());
+    log.close();
+    assertThat(log.text()).contains("flag-change poll failed").contains("HTTP 500"); // GOFF-ERR-005
 
     assertThat(relay.countRequestsMatching(getRequestedFor(urlEqualTo(CHANGE_PATH)).build()).getCount())
         .isGreaterThanOrEqualTo(4);
