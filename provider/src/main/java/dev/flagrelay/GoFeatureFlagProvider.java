@@ -70,6 +70,7 @@ public class GoFeatureFlagProvider extends EventProvider {
   private final GoFeatureFlagProviderOptions options;
   private final RelayClient relay;
   private final EvaluationCache cache;
+  private final SingleFlight singleFlight;
   private final DataCollector collector;
   private final FlagChangePoller poller;
   private final RemoteEvaluator evaluator;
@@ -100,8 +101,7 @@ public class GoFeatureFlagProvider extends EventProvider {
             ? new EvaluationCache(
                 options.cacheMaximumSize(), options.cacheTtl(), options.cacheStaleGracePeriod(), System::nanoTime)
             : null;
-    SingleFlight singleFlight =
-        cache == null ? null : new SingleFlight(cache, options.timeout().plusMillis(500));
+    this.singleFlight = cache == null ? null : new SingleFlight(cache, options.timeout().plusMillis(500));
     this.collector =
         options.dataCollectionDisabled()
             ? null
@@ -312,6 +312,11 @@ public class GoFeatureFlagProvider extends EventProvider {
   /** For tests: the data collector, or null when data collection is off. */
   DataCollector collector() {
     return collector;
+  }
+
+  /** For tests: callers waiting for another caller's relay call. */
+  int singleFlightWaiters() {
+    return singleFlight == null ? 0 : singleFlight.waiters();
   }
 
   /** For tests: the cache, or null when caching is off. */

@@ -28,6 +28,11 @@ import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.GeneralError;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -432,6 +437,44 @@ class GoFeatureFlagProviderTest {
     assertThat(event.get("value").asText()).isEqualTo("blue");
     assertThat(event.get("default").asBoolean()).isFalse();
     assertThat(event.get("version").asText()).isEqualTo("v3");
+  }
+
+  /**
+   * GOFF-COLL-023: the relay records only the evaluation it served; a caller that waited for that
+   * same call (single flight) is reported by the provider, like a cache hit.
+   */
+  @Test
+  void callerThatWaitedForAnotherCallersRelayCall_isReportedToTheCollector() throws Exception {
+    CountDownLatch inFlight = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          inFlight.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Answers.cacheable("blue", "b");
+        });
+    GoFeatureFlagProvider provider = ready();
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      Future<ProviderEvaluation<String>> leader = callers.submit(() -> provider.getStringEvaluation("my-flag", "red", USER));
+      assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
+      Future<ProviderEvaluation<String>> waiter = callers.submit(() -> provider.getStringEvaluation("my-flag", "red", USER));
+      await().until(() -> provider.singleFlightWaiters() == 1);
+      release.countDown();
+      assertThat(leader.get().getValue()).isEqualTo("blue");
+      assertThat(waiter.get().getValue()).isEqualTo("blue");
+    } finally {
+      callers.shutdownNow();
+    }
+
+    List<JsonNode> events = eventsSentAtShutdown(provider);
+    assertThat(relay.evaluatedFlags()).containsExactly("my-flag");
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).get("source").asText()).isEqualTo("PROVIDER_CACHE");
   }
 
   /** GOFF-COLL-008: a cached answer handed out as the caller's default reports SdkDefault, default=true. */

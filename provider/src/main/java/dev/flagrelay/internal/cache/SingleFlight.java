@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes concurrent misses for one key share one relay call. The first caller (the leader) makes
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SingleFlight {
   private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
+  private final AtomicInteger waiting = new AtomicInteger();
   private final EvaluationCache cache;
   private final Duration maxWait;
 
@@ -93,7 +95,13 @@ public final class SingleFlight {
 
   private Loaded await(Flight flight) throws RelayException {
     try {
-      Loaded leaders = flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      waiting.incrementAndGet();
+      Loaded leaders;
+      try {
+        leaders = flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      } finally {
+        waiting.decrementAndGet();
+      }
       return new Loaded(leaders.answer(), leaders.fromCache(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -111,6 +119,11 @@ public final class SingleFlight {
       }
       throw (Error) cause;
     }
+  }
+
+  /** Callers waiting for another caller's flight; for tests. */
+  public int waiters() {
+    return waiting.get();
   }
 
   /** Flights in progress; for tests. */
