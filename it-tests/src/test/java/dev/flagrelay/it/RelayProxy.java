@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * it receives or produces as JSON lines into {@link #eventsDir()} (tracking events into files
  * named {@code tracking-*}). {@link #close()} stops the process and deletes the folder.
  */
-final class RelayProxy implements AutoCloseable {
+public final class RelayProxy implements AutoCloseable {
   /** How long the relay may take to answer {@code GET /health} after it was started. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -57,7 +57,7 @@ final class RelayProxy implements AutoCloseable {
   }
 
   /** A relay serving a copy of {@code flagSource}; the source itself is never written. */
-  static Builder serving(Path flagSource) {
+  public static Builder serving(Path flagSource) {
     return new Builder(flagSource);
   }
 
@@ -71,7 +71,7 @@ final class RelayProxy implements AutoCloseable {
   }
 
   /** The relay's base URL, such as {@code http://127.0.0.1:40123}. */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
@@ -89,8 +89,13 @@ final class RelayProxy implements AutoCloseable {
     return eventsDir;
   }
 
+  /** Replaces the served flag file with {@code content}, atomically. */
+  public void writeFlags(String content) {
+    rewriteFlags(before -> content);
+  }
+
   /** Replaces the served flag file atomically, so the relay never reads half a file. */
-  void rewriteFlags(UnaryOperator<String> edit) {
+  public void rewriteFlags(UnaryOperator<String> edit) {
     try {
       String before = Files.readString(flagFile);
       String after = edit.apply(before);
@@ -127,9 +132,14 @@ final class RelayProxy implements AutoCloseable {
     }
   }
 
+  /** Whether the process is running. */
+  public boolean running() {
+    return process != null && process.isAlive();
+  }
+
   /** Starts the process again on the same port, after {@link #stop()}. */
-  void start() {
-    if (process != null && process.isAlive()) {
+  public void start() {
+    if (running()) {
       throw new IllegalStateException("relay proxy is already running on port " + port);
     }
     try {
@@ -174,7 +184,7 @@ final class RelayProxy implements AutoCloseable {
   }
 
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) but keeps its folder. Idempotent. */
-  void stop() {
+  public void stop() {
     Process running = process;
     if (running == null) {
       return;
@@ -225,7 +235,7 @@ final class RelayProxy implements AutoCloseable {
   }
 
   /** What the relay is configured with; {@link #start()} writes the config and starts it. */
-  static final class Builder {
+  public static final class Builder {
     private final Path flagSource;
     private final List<String> authorizedKeys = new ArrayList<>();
     private final Map<String, String> enrichment = new LinkedHashMap<>();
@@ -253,7 +263,7 @@ final class RelayProxy implements AutoCloseable {
       return this;
     }
 
-    RelayProxy start() throws IOException {
+    public RelayProxy start() throws IOException {
       Path binary = binary();
       for (int attempt = 1; ; attempt++) {
         RelayProxy relay = prepare(binary, port != 0 ? port : freePort());

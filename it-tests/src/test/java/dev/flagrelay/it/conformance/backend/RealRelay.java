@@ -1,5 +1,10 @@
 package dev.flagrelay.it.conformance.backend;
 
+import dev.flagrelay.it.RelayProxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,11 +17,11 @@ import java.util.Map;
  * that modifies a flag asserts only that its value changes, whichever variant it starts from.
  */
 public final class RealRelay implements RelayBackend {
-  private final RelayProcess process;
+  private final RelayProxy process;
   private final String source;
   private FlagSet current;
 
-  private RealRelay(RelayProcess process, FlagSet flags, String source) {
+  private RealRelay(RelayProxy process, FlagSet flags, String source) {
     this.process = process;
     this.current = flags;
     this.source = source;
@@ -24,7 +29,17 @@ public final class RealRelay implements RelayBackend {
 
   /** A started relay serving {@code flags}; {@code source} names where they came from. */
   public static RealRelay start(FlagSet flags, String source) {
-    return new RealRelay(RelayProcess.start(GoffFlagFile.render(flags, source)), flags, source);
+    try {
+      Path flagFile = Files.createTempFile("flagrelay-conformance-", ".yaml");
+      try {
+        Files.writeString(flagFile, GoffFlagFile.render(flags, source));
+        return new RealRelay(RelayProxy.serving(flagFile).start(), flags, source);
+      } finally {
+        Files.delete(flagFile);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
@@ -39,7 +54,9 @@ public final class RealRelay implements RelayBackend {
 
   @Override
   public void restoreConnection() {
-    process.start();
+    if (!process.running()) {
+      process.start();
+    }
   }
 
   @Override
@@ -55,7 +72,7 @@ public final class RealRelay implements RelayBackend {
 
   @Override
   public void reset() {
-    process.start();
+    restoreConnection();
   }
 
   @Override
