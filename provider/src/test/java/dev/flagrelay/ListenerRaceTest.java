@@ -55,7 +55,7 @@ class ListenerRaceTest {
 
   @Test
   void arrayListOfListeners_isCaught_asListenerRace() throws Exception {
-    assertCaught(race(new ArrayListEvents()), Symptom.LISTENER_RACE, Symptom.CONCURRENT_MODIFICATION);
+    assertCaught(Race.hunt(() -> race(new ArrayListEvents())), Symptom.LISTENER_RACE, Symptom.CONCURRENT_MODIFICATION);
   }
 
   private static Race.Outcome race(EventPath events) throws InterruptedException {

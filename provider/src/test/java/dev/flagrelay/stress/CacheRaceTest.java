@@ -73,7 +73,7 @@ class CacheRaceTest {
   @Test
   void containsKeyThenPut_isCaught_asDuplicateRelayCalls() throws Exception {
     ScriptedRelay relay = new ScriptedRelay();
-    assertCaught(stampede(relay, new CheckThenAct(relay)), Symptom.DUPLICATE_RELAY_CALL);
+    assertCaught(Race.hunt(() -> stampede(relay, new CheckThenAct(relay))), Symptom.DUPLICATE_RELAY_CALL);
   }
 
   @Test
@@ -85,7 +85,7 @@ class CacheRaceTest {
   @Test
   void cacheWithoutGenerations_isCaught_asStaleAfterInvalidation() throws Exception {
     ScriptedRelay relay = new ScriptedRelay();
-    assertCaught(invalidationInFlight(relay, new CheckThenAct(relay)), Symptom.STALE_AFTER_INVALIDATION);
+    assertCaught(Race.hunt(() -> invalidationInFlight(relay, new CheckThenAct(relay))), Symptom.STALE_AFTER_INVALIDATION);
   }
 
   private static Race.Outcome stampede(ScriptedRelay relay, CachePath cache) throws InterruptedException {

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,31 +50,46 @@ class ContextRaceTest {
 
   @Test
   void serialisingTheLiveContext_isCaught_asBodyKeyMismatch() throws Exception {
-    assertCaught(race(new LiveSerialisation()), Symptom.BODY_KEY_MISMATCH);
+    assertCaught(Race.hunt(() -> race(new LiveSerialisation())), Symptom.BODY_KEY_MISMATCH);
   }
 
   private static Race.Outcome race(Preparation preparation) throws InterruptedException {
     MutableContext live = new MutableContext("user-1");
+    Map<Integer, AtomicInteger> readersDone = new ConcurrentHashMap<>();
     return Race.run(
         3,
         300,
         (thread, round, out) -> {
+          AtomicInteger done = readersDone.computeIfAbsent(round, r -> new AtomicInteger());
           if (thread == 0) {
-            mutate(live, round);
+            // Keep changing the context for as long as the readers read it.
+            for (int i = 0; done.get() < 2 && i < 1_000_000; i += 400) {
+              mutate(live, round + i);
+            }
+            readersDone.remove(round);
             return;
           }
-          for (int i = 0; i < 40; i++) {
-            String flag = "flag-" + thread + "-" + round + "-" + i;
-            Prepared prepared = preparation.prepare(flag, live);
-            if (prepared == null) {
-              continue; // The context kept changing: answered INVALID_CONTEXT, which is allowed.
-            }
-            if (!Arrays.equals(prepared.body(), CODEC.evaluationRequest(prepared.keyContext()))) {
-              out.report(Symptom.BODY_KEY_MISMATCH, flag + ": body " + new String(prepared.body()));
-              return;
-            }
+          try {
+            prepareAndCompare(preparation, live, thread, round, out);
+          } finally {
+            done.incrementAndGet();
           }
         });
+  }
+
+  private static void prepareAndCompare(
+      Preparation preparation, MutableContext live, int thread, int round, Race.Violations out) throws Exception {
+    for (int i = 0; i < 40; i++) {
+      String flag = "flag-" + thread + "-" + round + "-" + i;
+      Prepared prepared = preparation.prepare(flag, live);
+      if (prepared == null) {
+        continue; // The context kept changing: answered INVALID_CONTEXT, which is allowed.
+      }
+      if (!Arrays.equals(prepared.body(), CODEC.evaluationRequest(prepared.keyContext()))) {
+        out.report(Symptom.BODY_KEY_MISMATCH, flag + ": body " + new String(prepared.body()));
+        return;
+      }
+    }
   }
 
   private static void mutate(MutableContext live, int round) {

@@ -62,7 +62,7 @@ class HeaderRaceTest {
 
   @Test
   void sharedHeaderMapMutatedOnTimeoutPath_isCaught_asForeignHeader() throws Exception {
-    assertCaught(race(new SharedHeaderMap(client.headers())), Symptom.FOREIGN_HEADER, Symptom.CONCURRENT_MODIFICATION);
+    assertCaught(Race.hunt(() -> race(new SharedHeaderMap(client.headers()))), Symptom.FOREIGN_HEADER, Symptom.CONCURRENT_MODIFICATION);
   }
 
   private static Race.Outcome race(HeaderPaths paths) throws InterruptedException {

@@ -27,6 +27,14 @@ public final class Race {
    * Run the roles on virtual threads ({@code -Dstress.virtual=true}, JDK 21+), and fail a scenario
    * in which provider code blocked while pinning its carrier.
    */
+  /**
+   * How long a racy twin is hunted (see {@link #hunt}): it stops at the first violation, so this
+   * bounds only a canary that is never caught.
+   */
+  static final Duration HUNT_BUDGET = Duration.ofSeconds(10);
+
+  private static final ThreadLocal<Boolean> HUNTING = ThreadLocal.withInitial(() -> false);
+
   static final boolean VIRTUAL = Boolean.getBoolean("stress.virtual") && Runtime.version().feature() >= 21;
 
   @FunctionalInterface
@@ -40,7 +48,30 @@ public final class Race {
     return run(threads, maxRounds, BUDGET, role);
   }
 
-  public static Outcome run(int threads, int maxRounds, Duration budget, Role role) throws InterruptedException {
+  /**
+   * Runs {@code scenario} in hunting mode: every {@link #run} inside it ignores its round limit
+   * and keeps going for up to {@link #HUNT_BUDGET} until the first violation. For racy twins, so
+   * a canary is caught on every run rather than when the scheduler happens to oblige.
+   */
+  public static Outcome hunt(Scenario scenario) throws Exception {
+    HUNTING.set(true);
+    try {
+      return scenario.run();
+    } finally {
+      HUNTING.remove();
+    }
+  }
+
+  /** A scenario run, for {@link #hunt}. */
+  @FunctionalInterface
+  public interface Scenario {
+    Outcome run() throws Exception;
+  }
+
+  public static Outcome run(int threads, int roundLimit, Duration timeLimit, Role role) throws InterruptedException {
+    boolean hunting = HUNTING.get();
+    int maxRounds = hunting ? Integer.MAX_VALUE : roundLimit;
+    Duration budget = hunting && timeLimit.compareTo(HUNT_BUDGET) < 0 ? HUNT_BUDGET : timeLimit;
     Violations violations = new Violations();
     AtomicInteger rounds = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();

@@ -80,7 +80,7 @@ class ShutdownRaceTest {
 
   @Test
   void unsynchronisedLifecycleFlag_isCaught_asUncountedLoss() throws Exception {
-    assertCaught(race(UnguardedCollector::new), Symptom.UNCOUNTED_LOSS);
+    assertCaught(Race.hunt(() -> race(UnguardedCollector::new)), Symptom.UNCOUNTED_LOSS);
   }
 
   interface Factory {
@@ -187,8 +187,8 @@ class ShutdownRaceTest {
         }
         return;
       }
-      for (int spin = 0; spin < 50; spin++) {
-        Thread.onSpinWait();
+      for (int spin = 0; spin < 200; spin++) {
+        Thread.onSpinWait(); // Validation, enrichment: anything between the check and the append.
       }
       synchronized (buffer) {
         buffer.add(((TrackingEvent) event).key());

@@ -82,7 +82,7 @@ class TimeoutBoundaryTest {
   void timeoutByAbandoningAFuture_isCaught_asLateCacheWrite() throws Exception {
     ExecutorService background = Executors.newCachedThreadPool();
     try {
-      assertCaught(race(new AbandonedFuture(background)), Symptom.LATE_CACHE_WRITE);
+      assertCaught(Race.hunt(() -> race(new AbandonedFuture(background))), Symptom.LATE_CACHE_WRITE);
     } finally {
       background.shutdownNow();
     }
