@@ -126,7 +126,9 @@ public class GoFeatureFlagProvider extends EventProvider {
     return METADATA;
   }
 
+  /** None: exporter metadata and cache-hit events are handled without hooks (CONFORMANCE.md). */
   @Override
+  @SuppressWarnings("rawtypes") // The SDK declares the raw List<Hook>.
   public List<Hook> getProviderHooks() {
     return List.of();
   }

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,8 +209,7 @@ public final class JsonCodec {
     JsonNode flags = readObject(body, "flag change").get("flags");
     Map<String, Long> hashes = new HashMap<>();
     if (flags != null && flags.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = flags.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> flag = it.next();
+      for (Map.Entry<String, JsonNode> flag : flags.properties()) {
         hashes.put(flag.getKey(), flag.getValue().asLong());
       }
     } else if (flags != null && !flags.isNull()) {
@@ -245,8 +243,7 @@ public final class JsonCodec {
       return Map.of();
     }
     Map<String, Object> scalars = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
       JsonNode node = entry.getValue();
       Object value = node.isValueNode() && !node.isNull() ? toJava(node) : null;
       if (value == null || value instanceof BigInteger) {
@@ -276,8 +273,7 @@ public final class JsonCodec {
         return Collections.unmodifiableList(list);
       case OBJECT:
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
           map.put(entry.getKey(), toJava(entry.getValue()));
         }
         return Collections.unmodifiableMap(map);
