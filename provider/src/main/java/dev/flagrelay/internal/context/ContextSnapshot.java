@@ -3,12 +3,18 @@ package dev.flagrelay.internal.context;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * An immutable deep copy of an evaluation context, compared by full value equality.
@@ -18,18 +24,25 @@ import java.util.Map;
  * copy nothing refers to the caller's objects. Values are {@code String}, {@code Boolean}, {@code
  * Integer}, {@code Long}, {@code Double}, {@code Instant}, null, and unmodifiable {@code List}s
  * and {@code Map}s of those.
+ *
+ * <p>Design: the attributes are two parallel arrays sorted by name, so a snapshot costs two small
+ * arrays instead of a hash map, and equality is two array comparisons. This is on every cached
+ * evaluation: the context is read key by key ({@code keySet} and {@code getValue}), because the
+ * SDK's whole-map views deep-copy every layer of the context first.
  */
 public final class ContextSnapshot {
   public static final String TARGETING_KEY = "targetingKey";
-  public static final ContextSnapshot EMPTY = new ContextSnapshot(Map.of());
+  public static final ContextSnapshot EMPTY = new ContextSnapshot(new String[0], new Object[0]);
   private static final int MAX_COPY_ATTEMPTS = 8;
 
-  private final Map<String, Object> attributes;
+  private final String[] names;
+  private final Object[] values;
   private final int hash;
 
-  private ContextSnapshot(Map<String, Object> attributes) {
-    this.attributes = attributes;
-    this.hash = attributes.hashCode();
+  private ContextSnapshot(String[] names, Object[] values) {
+    this.names = names;
+    this.values = values;
+    this.hash = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
   }
 
   /**
@@ -46,7 +59,7 @@ public final class ContextSnapshot {
     for (int attempt = 0; attempt < MAX_COPY_ATTEMPTS; attempt++) {
       try {
         return copy(context);
-      } catch (ConcurrentModificationException | NullPointerException e) {
+      } catch (ConcurrentModificationException | NullPointerException | ArrayIndexOutOfBoundsException e) {
         // A HashMap resized or emptied under us by the caller's own thread; read it again.
         last = new ConcurrentModificationException("evaluation context changed while read", e);
       }
@@ -54,35 +67,48 @@ public final class ContextSnapshot {
     throw last;
   }
 
-  /** Builds a snapshot from plain values, as {@link #of} would store them. For tests and tools. */
+  /** Builds a snapshot from plain values, as {@link #of} would store them. */
   public static ContextSnapshot ofAttributes(Map<String, ?> attributes) {
-    return new ContextSnapshot(freezeMap(attributes));
+    String[] names = attributes.keySet().toArray(new String[0]);
+    Arrays.sort(names);
+    Object[] values = new Object[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = freezePlain(attributes.get(names[i]));
+    }
+    return new ContextSnapshot(names, values);
   }
 
   private static ContextSnapshot copy(EvaluationContext context) {
-    Map<String, Value> source = context.asUnmodifiableMap();
-    Map<String, Object> copy = new HashMap<>(Math.max(4, source.size() * 2));
-    for (Map.Entry<String, Value> entry : source.entrySet()) {
-      copy.put(entry.getKey(), freeze(entry.getValue()));
-    }
+    String[] names = context.keySet().toArray(new String[0]);
+    Arrays.sort(names);
     String targetingKey = context.getTargetingKey();
-    if (targetingKey != null && !copy.containsKey(TARGETING_KEY)) {
-      copy.put(TARGETING_KEY, targetingKey);
+    if (targetingKey != null && Arrays.binarySearch(names, TARGETING_KEY) < 0) {
+      names = Arrays.copyOf(names, names.length + 1);
+      names[names.length - 1] = TARGETING_KEY;
+      Arrays.sort(names);
     }
-    if (copy.isEmpty()) {
+    if (names.length == 0) {
       return EMPTY;
     }
-    return new ContextSnapshot(Collections.unmodifiableMap(copy));
+    Object[] values = new Object[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] =
+          names[i].equals(TARGETING_KEY) && targetingKey != null
+              ? targetingKey
+              : freeze(context.getValue(names[i]));
+    }
+    return new ContextSnapshot(names, values);
   }
 
   private static Object freeze(Value value) {
-    if (value == null || value.isNull()) {
+    if (value == null) {
       return null;
     }
-    if (value.isStructure()) {
-      return freezeStructure(value.asStructure());
+    Object inner = value.asObject();
+    if (inner instanceof Structure structure) {
+      return freezeStructure(structure);
     }
-    if (value.isList()) {
+    if (inner instanceof List) {
       List<Value> source = value.asList();
       List<Object> copy = new ArrayList<>(source.size());
       for (Value item : source) {
@@ -90,8 +116,8 @@ public final class ContextSnapshot {
       }
       return Collections.unmodifiableList(copy);
     }
-    // Boolean, String, Integer, Long, Double and Instant are immutable already.
-    return value.asObject();
+    // null, Boolean, String, Integer, Long, Double and Instant are immutable already.
+    return inner;
   }
 
   private static Map<String, Object> freezeStructure(Structure structure) {
@@ -106,7 +132,9 @@ public final class ContextSnapshot {
   @SuppressWarnings("unchecked")
   private static Object freezePlain(Object value) {
     if (value instanceof Map) {
-      return freezeMap((Map<String, ?>) value);
+      Map<String, Object> copy = new HashMap<>();
+      ((Map<String, ?>) value).forEach((key, item) -> copy.put(key, freezePlain(item)));
+      return Collections.unmodifiableMap(copy);
     }
     if (value instanceof List) {
       List<Object> copy = new ArrayList<>();
@@ -118,30 +146,36 @@ public final class ContextSnapshot {
     return value;
   }
 
-  private static Map<String, Object> freezeMap(Map<String, ?> source) {
-    Map<String, Object> copy = new HashMap<>();
-    for (Map.Entry<String, ?> entry : source.entrySet()) {
-      copy.put(entry.getKey(), freezePlain(entry.getValue()));
-    }
-    return Collections.unmodifiableMap(copy);
-  }
-
-  /** The attributes, targeting key included under {@value #TARGETING_KEY}; unmodifiable. */
-  public Map<String, Object> attributes() {
-    return attributes;
+  /** The value of attribute {@code name}, or null. */
+  public Object get(String name) {
+    int index = Arrays.binarySearch(names, name);
+    return index >= 0 ? values[index] : null;
   }
 
   /** The targeting key if it is a string, else null. */
   public String targetingKey() {
-    Object key = attributes.get(TARGETING_KEY);
+    Object key = get(TARGETING_KEY);
     return key instanceof String ? (String) key : null;
+  }
+
+  /** The attributes, targeting key included under {@value #TARGETING_KEY}; an unmodifiable view. */
+  public Map<String, Object> attributes() {
+    return new AttributesView();
+  }
+
+  public int size() {
+    return names.length;
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ContextSnapshot
-        && hash == ((ContextSnapshot) other).hash
-        && attributes.equals(((ContextSnapshot) other).attributes);
+    if (this == other) {
+      return true;
+    }
+    return other instanceof ContextSnapshot that
+        && hash == that.hash
+        && Arrays.equals(names, that.names)
+        && Arrays.equals(values, that.values);
   }
 
   @Override
@@ -151,6 +185,55 @@ public final class ContextSnapshot {
 
   @Override
   public String toString() {
-    return "ContextSnapshot" + attributes;
+    return "ContextSnapshot" + attributes();
+  }
+
+  /** A read-only map over the two arrays, in name order. */
+  private final class AttributesView extends AbstractMap<String, Object> {
+    @Override
+    public Object get(Object key) {
+      return key instanceof String name ? ContextSnapshot.this.get(name) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return key instanceof String name && Arrays.binarySearch(names, name) >= 0;
+    }
+
+    @Override
+    public int size() {
+      return names.length;
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, Object>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < names.length;
+            }
+
+            @Override
+            public Entry<String, Object> next() {
+              if (next >= names.length) {
+                throw new NoSuchElementException();
+              }
+              int index = next++;
+              return new SimpleImmutableEntry<>(names[index], values[index]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return names.length;
+        }
+      };
+    }
   }
 }

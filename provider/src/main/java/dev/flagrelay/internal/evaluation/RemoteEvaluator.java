@@ -88,7 +88,7 @@ public final class RemoteEvaluator {
         return fromCache(key, type, defaultValue, loaded.answer(), REASON_CACHED);
       }
       ProviderEvaluation<T> result = answer(flagKey, type, defaultValue, loaded.answer(), null);
-      if (loaded.shared()) {
+      if (loaded.shared() && events != EventRecorder.NONE) {
         // The relay saw (and exported) the leader's evaluation only: report this one ourselves.
         events.record(featureEvent(key, loaded.answer(), result));
       }
@@ -104,7 +104,9 @@ public final class RemoteEvaluator {
   private <T> ProviderEvaluation<T> fromCache(
       CacheKey key, FlagType<T> type, T defaultValue, RelayAnswer answer, String reason) {
     ProviderEvaluation<T> result = answer(key.flagKey(), type, defaultValue, answer, reason);
-    events.record(featureEvent(key, answer, result));
+    if (events != EventRecorder.NONE) {
+      events.record(featureEvent(key, answer, result));
+    }
     return result;
   }
 
@@ -165,7 +167,7 @@ public final class RemoteEvaluator {
 
   /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */
   public static String contextKind(ContextSnapshot context) {
-    return Boolean.TRUE.equals(context.attributes().get("anonymous")) ? "anonymousUser" : "user";
+    return Boolean.TRUE.equals(context.get("anonymous")) ? "anonymousUser" : "user";
   }
 
   /** The targeting key, or {@code undefined-targetingKey}. */
