@@ -27,8 +27,9 @@ import java.util.Set;
  *
  * <p>Design: the attributes are two parallel arrays sorted by name, so a snapshot costs two small
  * arrays instead of a hash map, and equality is two array comparisons. This is on every cached
- * evaluation: the context is read key by key ({@code keySet} and {@code getValue}), because the
- * SDK's whole-map views deep-copy every layer of the context first.
+ * evaluation. An {@code ImmutableContext} (alone, or as the only non-empty layer the SDK wraps) is
+ * read without the SDK's defensive copies ({@link SdkContexts}); anything else is read key by key
+ * ({@code keySet} and {@code getValue}), because the SDK's whole-map views deep-copy every layer.
  */
 public final class ContextSnapshot {
   public static final String TARGETING_KEY = "targetingKey";
@@ -79,6 +80,10 @@ public final class ContextSnapshot {
   }
 
   private static ContextSnapshot copy(EvaluationContext context) {
+    Map<String, Value> immutable = SdkContexts.immutableAttributes(context);
+    if (immutable != null) {
+      return copyImmutable(immutable);
+    }
     String[] names = context.keySet().toArray(new String[0]);
     Arrays.sort(names);
     String targetingKey = context.getTargetingKey();
@@ -98,6 +103,25 @@ public final class ContextSnapshot {
               : freeze(context.getValue(names[i]));
     }
     return new ContextSnapshot(names, values);
+  }
+
+  /** An {@code ImmutableContext}'s own attributes: nothing changes them, so no retry is needed. */
+  private static ContextSnapshot copyImmutable(Map<String, Value> attributes) {
+    if (attributes.isEmpty()) {
+      return EMPTY;
+    }
+    String[] names = attributes.keySet().toArray(new String[0]);
+    Arrays.sort(names);
+    Object[] values = new Object[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = freeze(attributes.get(names[i]));
+    }
+    return new ContextSnapshot(names, values);
+  }
+
+  /** Whether {@code context} is read without the SDK's defensive copies; for tests. */
+  static boolean readsWithoutCopies(EvaluationContext context) {
+    return SdkContexts.immutableAttributes(context) != null;
   }
 
   private static Object freeze(Value value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableStructure;
+import dev.openfeature.sdk.LayeredEvaluationContext;
 import dev.openfeature.sdk.MutableContext;
 import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.Value;
@@ -201,5 +202,64 @@ class ContextSnapshotTest {
     context.add("nickname", (String) null);
 
     assertThat(ContextSnapshot.of(context).attributes()).containsEntry("nickname", null);
+  }
+
+  // The copy-free read of immutable contexts (SdkContexts) must see exactly what the public API sees.
+
+  private static MutableContext mutableCopyOf(ImmutableContext context) {
+    return new MutableContext(context.getTargetingKey(), context.asMap());
+  }
+
+  @Test
+  void immutableContextWrappedBySdk_readWithoutCopies_sameSnapshotAsThePublicApi() {
+    ImmutableContext invocation = canonical("u1");
+    LayeredEvaluationContext layered =
+        new LayeredEvaluationContext(ImmutableContext.EMPTY, null, new ImmutableContext(), invocation);
+
+    assertThat(ContextSnapshot.readsWithoutCopies(layered)).isTrue();
+    assertThat(ContextSnapshot.of(layered)).isEqualTo(ContextSnapshot.of(mutableCopyOf(invocation)));
+    assertThat(ContextSnapshot.of(layered).targetingKey()).isEqualTo("u1");
+  }
+
+  @Test
+  void nestedStructuresListsAndInstants_readWithoutCopies_sameSnapshotAsThePublicApi() {
+    Instant at = Instant.parse("2026-11-26T10:15:30Z");
+    ImmutableContext invocation =
+        new ImmutableContext(
+            "u2",
+            Map.of(
+                "at", new Value(at),
+                "nested", new Value(new ImmutableStructure(Map.of("list", new Value(List.of(new Value(1), new Value("a")))))),
+                "none", new Value()));
+
+    ContextSnapshot fast = ContextSnapshot.of(invocation);
+
+    assertThat(ContextSnapshot.readsWithoutCopies(invocation)).isTrue();
+    assertThat(fast).isEqualTo(ContextSnapshot.of(mutableCopyOf(invocation)));
+    assertThat(fast.get("at")).isEqualTo(at);
+    assertThat(fast.attributes()).containsKey("none");
+  }
+
+  @Test
+  void severalNonEmptyLayers_useThePublicApi_andInvocationWins() {
+    ImmutableContext client = new ImmutableContext("client-key", Map.of("plan", new Value("free"), "region", new Value("eu")));
+    ImmutableContext invocation = new ImmutableContext("u3", Map.of("plan", new Value("pro")));
+    LayeredEvaluationContext layered = new LayeredEvaluationContext(null, null, client, invocation);
+
+    ContextSnapshot snapshot = ContextSnapshot.of(layered);
+
+    assertThat(ContextSnapshot.readsWithoutCopies(layered)).isFalse();
+    assertThat(snapshot.get("plan")).isEqualTo("pro");
+    assertThat(snapshot.get("region")).isEqualTo("eu");
+    assertThat(snapshot.targetingKey()).isEqualTo("u3");
+  }
+
+  @Test
+  void mutableLayer_usesThePublicApi() {
+    MutableContext invocation = new MutableContext("u4").add("plan", "free");
+    LayeredEvaluationContext layered = new LayeredEvaluationContext(null, null, null, invocation);
+
+    assertThat(ContextSnapshot.readsWithoutCopies(layered)).isFalse();
+    assertThat(ContextSnapshot.of(layered).get("plan")).isEqualTo("free");
   }
 }
