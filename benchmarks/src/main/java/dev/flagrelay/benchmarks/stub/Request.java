@@ -1,0 +1,9 @@
+package dev.flagrelay.benchmarks.stub;
+
+/**
+ * One parsed HTTP request: what the stub routes on, and the body it records.
+ *
+ * @param ifNoneMatch the {@code If-None-Match} header, or null
+ * @param closeAfter whether the client asked to close the connection after the answer
+ */
+record Request(String method, String path, String ifNoneMatch, boolean closeAfter, byte[] body) {}
