@@ -3,6 +3,7 @@ package dev.flagrelay.internal.context;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -107,16 +108,38 @@ public final class ContextSnapshot {
 
   /** An {@code ImmutableContext}'s own attributes: nothing changes them, so no retry is needed. */
   private static ContextSnapshot copyImmutable(Map<String, Value> attributes) {
-    if (attributes.isEmpty()) {
+    int size = attributes.size();
+    if (size == 0) {
       return EMPTY;
     }
-    String[] names = attributes.keySet().toArray(new String[0]);
-    Arrays.sort(names);
-    Object[] values = new Object[names.length];
-    for (int i = 0; i < names.length; i++) {
-      values[i] = freeze(attributes.get(names[i]));
+    // Plain loops rather than keySet().toArray(new String[0]) and Arrays.sort: on a cached hit
+    // the reflective array creation and the sort's set-up cost more than the copy itself.
+    String[] names = new String[size];
+    Object[] values = new Object[size];
+    int count = 0;
+    for (Map.Entry<String, Value> attribute : attributes.entrySet()) {
+      names[count] = attribute.getKey();
+      values[count] = freeze(attribute.getValue());
+      count++;
     }
+    sortByName(names, values);
     return new ContextSnapshot(names, values);
+  }
+
+  /** Insertion sort of both arrays by name: contexts have a handful of attributes. */
+  private static void sortByName(String[] names, Object[] values) {
+    for (int i = 1; i < names.length; i++) {
+      String name = names[i];
+      Object value = values[i];
+      int j = i - 1;
+      while (j >= 0 && names[j].compareTo(name) > 0) {
+        names[j + 1] = names[j];
+        values[j + 1] = values[j];
+        j--;
+      }
+      names[j + 1] = name;
+      values[j + 1] = value;
+    }
   }
 
   /** Whether {@code context} is read without the SDK's defensive copies; for tests. */
@@ -129,6 +152,12 @@ public final class ContextSnapshot {
       return null;
     }
     Object inner = value.asObject();
+    // The immutable scalars first, by class: an interface test (Structure, List) that fails on a
+    // String walks its secondary supers, and profiled at ~70 ns a value on JDK 17.
+    if (inner == null || inner instanceof String || inner instanceof Boolean || inner instanceof Number
+        || inner instanceof Instant) {
+      return inner;
+    }
     if (inner instanceof Structure structure) {
       return freezeStructure(structure);
     }
@@ -140,8 +169,7 @@ public final class ContextSnapshot {
       }
       return Collections.unmodifiableList(copy);
     }
-    // null, Boolean, String, Integer, Long, Double and Instant are immutable already.
-    return inner;
+    return inner; // Nothing else is stored in a Value.
   }
 
   private static Map<String, Object> freezeStructure(Structure structure) {

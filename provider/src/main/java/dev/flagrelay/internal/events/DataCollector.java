@@ -48,7 +48,7 @@ public final class DataCollector implements EventRecorder {
 
   private final ReentrantLock lock = new ReentrantLock();
   /** Guarded by {@link #lock}. */
-  private ArrayDeque<CollectorEvent> pending = new ArrayDeque<>();
+  private ArrayDeque<CollectorEvent> pending;
   /** Guarded by {@link #lock}: events dropped since the last successful flush. */
   private long droppedInStreak;
   /** Guarded by {@link #lock}: set once shutdown counted what was left; later events are dropped. */
@@ -75,6 +75,12 @@ public final class DataCollector implements EventRecorder {
     this.flushInterval = flushInterval;
     this.timeout = timeout;
     this.sender = DaemonThreads.singleThreadScheduler(THREAD_NAME);
+    this.pending = newBuffer();
+  }
+
+  /** Sized for a typical batch, so a busy recorder does not grow it step by step under the lock. */
+  private ArrayDeque<CollectorEvent> newBuffer() {
+    return new ArrayDeque<>(Math.min(flushThreshold, 4096) + 1);
   }
 
   /** Starts the periodic flush; the first one comes after one interval. Idempotent. */
@@ -161,7 +167,7 @@ public final class DataCollector implements EventRecorder {
     lock.lock();
     try {
       batch = pending;
-      pending = new ArrayDeque<>();
+      pending = newBuffer();
     } finally {
       lock.unlock();
     }
@@ -254,7 +260,7 @@ public final class DataCollector implements EventRecorder {
     try {
       drained = true;
       int lost = pending.size();
-      pending = new ArrayDeque<>();
+      pending = newBuffer();
       return lost;
     } finally {
       lock.unlock();
