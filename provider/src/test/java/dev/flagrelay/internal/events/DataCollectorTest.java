@@ -360,7 +360,17 @@ class DataCollectorTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       String prefix = "t" + t + "-";
-      done.add(producers.submit(() -> recordAll(collector, keys(prefix, 0, 300))));
+      done.add(
+          producers.submit(
+              () -> {
+                for (String key : keys(prefix, 0, 300)) {
+                  collector.record(event(key));
+                  if (key.endsWith("0")) {
+                    Thread.sleep(1); // Let the 1 ms flush schedule run many times meanwhile.
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> future : done) {
       future.get(10, TimeUnit.SECONDS);
