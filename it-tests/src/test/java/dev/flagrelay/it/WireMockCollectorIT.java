@@ -173,7 +173,9 @@ class WireMockCollectorIT {
         .as("a flush was in progress while we evaluated")
         .isGreaterThanOrEqualTo(1);
     assertThat(evaluations).isGreaterThan(100);
-    assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(500));
+    // Far below the 3 s the collector takes, with room for a GC pause on a shared 2-core machine;
+    // the real figure comes from CollectorIsolationBenchmark (BENCHMARKS.md).
+    assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
   }
 
   @Test

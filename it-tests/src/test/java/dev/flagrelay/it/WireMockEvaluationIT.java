@@ -507,7 +507,7 @@ class WireMockEvaluationIT {
 
     assertThat(details.getValue()).isFalse();
     assertThat(details.getErrorCode()).isEqualTo(ErrorCode.GENERAL);
-    assertThat(took).isLessThan(Duration.ofMillis(1_500));
+    assertThat(took).isLessThan(Duration.ofMillis(2_500)); // The relay takes 3 s: the timeout cut it short.
   }
 
   @Test
@@ -520,7 +520,7 @@ class WireMockEvaluationIT {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(details.getErrorCode()).isEqualTo(ErrorCode.GENERAL);
-    assertThat(took).isLessThan(Duration.ofMillis(1_500));
+    assertThat(took).isLessThan(Duration.ofMillis(2_500)); // The relay takes 3 s: the timeout cut it short.
   }
 
   @Test

@@ -155,7 +155,7 @@ class WireMockLifecycleIT {
     long started = System.nanoTime();
     assertThatThrownBy(() -> connect(o -> o.timeout(Duration.ofMillis(300)))).isInstanceOf(OpenFeatureError.class);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2_500)); // Not the 3 s delay.
     assertThat(api.getClient().getProviderState()).isEqualTo(ProviderState.ERROR);
   }
 
