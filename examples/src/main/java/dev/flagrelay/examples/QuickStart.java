@@ -7,6 +7,7 @@ import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.MutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.Value;
+import dev.openfeature.sdk.exceptions.OpenFeatureError;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,7 +37,13 @@ public final class QuickStart {
             .timeout(Duration.ofSeconds(5))
             .build();
     OpenFeatureAPI api = OpenFeatureAPI.getInstance();
-    api.setProviderAndWait(new GoFeatureFlagProvider(options));
+    try {
+      api.setProviderAndWait(new GoFeatureFlagProvider(options));
+    } catch (OpenFeatureError e) {
+      System.err.println("The relay at " + endpoint + " is not usable: " + e.getMessage());
+      api.shutdown();
+      System.exit(1);
+    }
     try {
       Client client = api.getClient();
       MutableContext user = new MutableContext("d45e303a-38c2-11ed-a261-0242ac120002");
