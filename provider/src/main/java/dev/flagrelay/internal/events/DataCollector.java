@@ -6,6 +6,7 @@ import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,6 +54,9 @@ public final class DataCollector implements EventRecorder {
   private long droppedInStreak;
   /** Guarded by {@link #lock}: set once shutdown counted what was left; later events are dropped. */
   private boolean drained;
+
+  /** The encoded batch; reused from flush to flush, touched by the sender thread only. */
+  private final EnvelopeBuffer envelope = new EnvelopeBuffer();
 
   private final AtomicBoolean flushRequested = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -149,12 +153,14 @@ public final class DataCollector implements EventRecorder {
 
   /** Sends everything pending in one batch. Runs on the sender thread only. */
   private void flush(Duration callTimeout) {
-    List<CollectorEvent> batch = takeAll();
+    ArrayDeque<CollectorEvent> batch = takeAll();
     if (batch.isEmpty()) {
       return;
     }
     try {
-      relay.sendEvents(codec.collectorEnvelope(batch), callTimeout);
+      envelope.reset();
+      codec.writeCollectorEnvelope(batch, envelope);
+      relay.sendEvents(envelope.array(), envelope.size(), callTimeout);
       sent.addAndGet(batch.size());
       onSuccess();
     } catch (RelayException e) {
@@ -162,7 +168,7 @@ public final class DataCollector implements EventRecorder {
     }
   }
 
-  private List<CollectorEvent> takeAll() {
+  private ArrayDeque<CollectorEvent> takeAll() {
     ArrayDeque<CollectorEvent> batch;
     lock.lock();
     try {
@@ -171,7 +177,7 @@ public final class DataCollector implements EventRecorder {
     } finally {
       lock.unlock();
     }
-    return new ArrayList<>(batch);
+    return batch;
   }
 
   private void onSuccess() {
@@ -192,7 +198,7 @@ public final class DataCollector implements EventRecorder {
     }
   }
 
-  private void onFailure(List<CollectorEvent> batch, RelayException e) {
+  private void onFailure(ArrayDeque<CollectorEvent> batch, RelayException e) {
     boolean transientFailure = e.unavailable() || !(e instanceof RelayHttpException);
     if (!transientFailure) {
       rejected.addAndGet(batch.size());
@@ -207,7 +213,7 @@ public final class DataCollector implements EventRecorder {
   }
 
   /** Puts a failed batch back in front of newer events, oldest first, within the capacity. */
-  private void requeue(List<CollectorEvent> batch) {
+  private void requeue(ArrayDeque<CollectorEvent> batch) {
     boolean overflowStarted = false;
     lock.lock();
     try {
@@ -215,8 +221,8 @@ public final class DataCollector implements EventRecorder {
         dropped.addAndGet(batch.size()); // Shutdown gave up waiting for this flush.
         return;
       }
-      for (int i = batch.size() - 1; i >= 0; i--) {
-        pending.addFirst(batch.get(i));
+      for (Iterator<CollectorEvent> newestFirst = batch.descendingIterator(); newestFirst.hasNext(); ) {
+        pending.addFirst(newestFirst.next());
       }
       while (pending.size() > capacity) {
         pending.pollFirst();
@@ -315,6 +321,17 @@ public final class DataCollector implements EventRecorder {
       return copy;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** A growable byte buffer whose array is handed to the sender without a copy. */
+  private static final class EnvelopeBuffer extends ByteArrayOutputStream {
+    EnvelopeBuffer() {
+      super(64 * 1024);
+    }
+
+    byte[] array() {
+      return buf;
     }
   }
 }

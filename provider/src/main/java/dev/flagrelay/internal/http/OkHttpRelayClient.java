@@ -152,8 +152,15 @@ public final class OkHttpRelayClient implements RelayClient {
 
   @Override
   public void sendEvents(byte[] envelope, Duration callTimeout) throws RelayException {
-    Request request =
-        new Request.Builder().url(collectorUrl).headers(headers).post(RequestBody.create(envelope, JSON)).build();
+    sendEvents(envelope, envelope.length, callTimeout);
+  }
+
+  @Override
+  public void sendEvents(byte[] envelope, int length, Duration callTimeout) throws RelayException {
+    // Written synchronously by execute() below, and never re-sent (no retries): the caller may
+    // reuse the array as soon as this returns.
+    RequestBody body = RequestBody.create(envelope, JSON, 0, length);
+    Request request = new Request.Builder().url(collectorUrl).headers(headers).post(body).build();
     Call call = client.newCall(request);
     Duration limit = callTimeout.compareTo(timeout) < 0 ? callTimeout : timeout;
     call.timeout().timeout(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);

@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,8 +95,14 @@ public final class JsonCodec {
   }
 
   /** The collector envelope: {@code {"meta": {...}, "events": [...]}}. */
-  public byte[] collectorEnvelope(List<? extends CollectorEvent> events) {
+  public byte[] collectorEnvelope(Collection<? extends CollectorEvent> events) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 + events.size() * 192);
+    writeCollectorEnvelope(events, out);
+    return out.toByteArray();
+  }
+
+  /** Writes the collector envelope to {@code out} (which a sender may reuse between batches). */
+  public void writeCollectorEnvelope(Collection<? extends CollectorEvent> events, OutputStream out) {
     try (JsonGenerator json = factory.createGenerator(out)) {
       json.writeStartObject();
       json.writeFieldName("meta");
@@ -108,7 +116,6 @@ public final class JsonCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
   }
 
   private static void writeEvent(JsonGenerator json, CollectorEvent event) throws IOException {

@@ -29,6 +29,14 @@ public interface RelayClient extends AutoCloseable {
    */
   void sendEvents(byte[] envelope, Duration timeout) throws RelayException;
 
+  /**
+   * Posts the first {@code length} bytes of {@code envelope}, which the caller reuses afterwards:
+   * the call must be done with it when it returns.
+   */
+  default void sendEvents(byte[] envelope, int length, Duration timeout) throws RelayException {
+    sendEvents(length == envelope.length ? envelope : java.util.Arrays.copyOf(envelope, length), timeout);
+  }
+
   /** Releases threads and connections; idempotent. */
   @Override
   void close();
