@@ -422,12 +422,15 @@ class GoFeatureFlagProviderTest {
     answer(Answers.cacheable("blue", "b", Map.of("version", "v3")));
     GoFeatureFlagProvider provider = ready();
     provider.getStringEvaluation("my-flag", "red", USER); // from the relay: the relay records it
+    long before = System.currentTimeMillis() / 1000;
     provider.getStringEvaluation("my-flag", "red", USER); // from the cache: the provider records it
+    long after = System.currentTimeMillis() / 1000;
 
     List<JsonNode> events = eventsSentAtShutdown(provider);
 
     assertThat(events).hasSize(1);
     JsonNode event = events.get(0);
+    assertThat(event.get("creationDate").asLong()).isBetween(before, after);
     assertThat(event.get("kind").asText()).isEqualTo("feature");
     assertThat(event.get("source").asText()).isEqualTo("PROVIDER_CACHE");
     assertThat(event.get("key").asText()).isEqualTo("my-flag");

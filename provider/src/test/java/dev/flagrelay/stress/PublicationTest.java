@@ -8,6 +8,7 @@ import dev.flagrelay.internal.cache.CacheKey;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
 import dev.flagrelay.internal.json.JsonCodec;
+import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -46,6 +47,7 @@ class PublicationTest {
           RelayAnswer.class,
           FlagChanges.class,
           FeatureEvent.class,
+          CacheHitEvent.class,
           TrackingEvent.class,
           entryClass());
 

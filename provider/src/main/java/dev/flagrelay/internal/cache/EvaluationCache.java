@@ -2,6 +2,7 @@ package dev.flagrelay.internal.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import java.time.Duration;
 import java.util.Collection;
@@ -52,12 +53,13 @@ public final class EvaluationCache {
     if (entry == null || !generations.isCurrent(entry.stamp())) {
       return null;
     }
-    long age = nanoTime.getAsLong() - entry.writtenAtNanos();
+    long now = nanoTime.getAsLong();
+    long age = now - entry.writtenAtNanos();
     if (age >= keepNanos) {
       entries.asMap().remove(key, entry); // Past TTL and grace: never served again.
       return null;
     }
-    return new Lookup(entry.answer(), age < ttlNanos);
+    return new Lookup(entry.answer(), age < ttlNanos, entry.served(), now);
   }
 
   /** Takes the stamp a relay call for {@code flagKey} must carry to be stored. */
@@ -73,7 +75,8 @@ public final class EvaluationCache {
   /** Stores {@code answer} unless an invalidation happened since {@code stamp} was taken. */
   void put(CacheKey key, RelayAnswer answer, Generations.Stamp stamp) {
     if (generations.isCurrent(stamp)) {
-      entries.put(key, new Entry(answer, nanoTime.getAsLong(), stamp));
+      FeatureEvent served = FeatureEvent.servedFromCache(key.flagKey(), key.context(), answer);
+      entries.put(key, new Entry(answer, served, nanoTime.getAsLong(), stamp));
     }
   }
 
@@ -97,8 +100,14 @@ public final class EvaluationCache {
     return entries.estimatedSize();
   }
 
-  /** A cached answer and whether it is still within its TTL. */
-  public record Lookup(RelayAnswer answer, boolean fresh) {}
+  /**
+   * A cached answer and whether it is still within its TTL.
+   *
+   * @param served the collector event of a successful hit on this answer, built when it was
+   *     cached; null when the answer has no value
+   * @param nanoTime the clock reading the freshness was judged by
+   */
+  public record Lookup(RelayAnswer answer, boolean fresh, FeatureEvent served, long nanoTime) {}
 
-  private record Entry(RelayAnswer answer, long writtenAtNanos, Generations.Stamp stamp) {}
+  private record Entry(RelayAnswer answer, FeatureEvent served, long writtenAtNanos, Generations.Stamp stamp) {}
 }

@@ -4,6 +4,7 @@ import dev.flagrelay.internal.cache.CacheKey;
 import dev.flagrelay.internal.cache.EvaluationCache;
 import dev.flagrelay.internal.cache.SingleFlight;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
@@ -29,13 +30,22 @@ public final class RemoteEvaluator {
   /** Reason of an answer served past its TTL because the relay could not be reached. */
   public static final String REASON_STALE = "STALE";
   /** Variant reported when the caller's default was returned. */
-  public static final String SDK_DEFAULT_VARIANT = "SdkDefault";
+  public static final String SDK_DEFAULT_VARIANT = FeatureEvent.SDK_DEFAULT_VARIANT;
+  /** How long one reading of the wall clock dates cache hits before it is read again. */
+  private static final long ANCHOR_LIFETIME_NANOS = 1_000_000_000L;
 
   private final RelayClient relay;
   private final EvaluationCache cache;
   private final SingleFlight singleFlight;
   private final EventRecorder events;
   private final Clock clock;
+  /**
+   * The wall clock read at one monotonic reading. A cache hit already read the monotonic clock to
+   * judge freshness; its event's creation date (whole seconds) is derived from that reading, and
+   * the wall clock is read again at most once a second. Replaced, never mutated; a racing
+   * replacement is as good as the one it replaced.
+   */
+  private volatile ClockAnchor anchor;
 
   /**
    * @param cache null when caching is off
@@ -80,12 +90,12 @@ public final class RemoteEvaluator {
     CacheKey key = new CacheKey(flagKey, snapshot);
     EvaluationCache.Lookup cached = cache.get(key);
     if (cached != null && cached.fresh()) {
-      return fromCache(key, type, defaultValue, cached.answer(), REASON_CACHED);
+      return fromCache(key, type, defaultValue, cached, REASON_CACHED);
     }
     try {
       SingleFlight.Loaded loaded = singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot));
       if (loaded.fromCache()) {
-        return fromCache(key, type, defaultValue, loaded.answer(), REASON_CACHED);
+        return fromCachedAnswer(key, type, defaultValue, loaded.answer(), REASON_CACHED);
       }
       ProviderEvaluation<T> result = answer(flagKey, type, defaultValue, loaded.answer(), null);
       if (loaded.shared() && events != EventRecorder.NONE) {
@@ -95,13 +105,26 @@ public final class RemoteEvaluator {
       return result;
     } catch (RelayException e) {
       if (cached != null && e.unavailable()) {
-        return fromCache(key, type, defaultValue, cached.answer(), REASON_STALE);
+        return fromCache(key, type, defaultValue, cached, REASON_STALE);
       }
       return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
     }
   }
 
   private <T> ProviderEvaluation<T> fromCache(
+      CacheKey key, FlagType<T> type, T defaultValue, EvaluationCache.Lookup cached, String reason) {
+    ProviderEvaluation<T> result = answer(key.flagKey(), type, defaultValue, cached.answer(), reason);
+    if (events != EventRecorder.NONE) {
+      if (cached.served() != null && result.getErrorCode() == null) {
+        events.record(new CacheHitEvent(cached.served(), epochSecond(cached.nanoTime())));
+      } else {
+        events.record(featureEvent(key, cached.answer(), result));
+      }
+    }
+    return result;
+  }
+
+  private <T> ProviderEvaluation<T> fromCachedAnswer(
       CacheKey key, FlagType<T> type, T defaultValue, RelayAnswer answer, String reason) {
     ProviderEvaluation<T> result = answer(key.flagKey(), type, defaultValue, answer, reason);
     if (events != EventRecorder.NONE) {
@@ -109,6 +132,20 @@ public final class RemoteEvaluator {
     }
     return result;
   }
+
+  /** Whole seconds since the epoch at the monotonic reading {@code nanoTime}. */
+  private long epochSecond(long nanoTime) {
+    ClockAnchor current = anchor;
+    long elapsed = current == null ? -1 : nanoTime - current.nanoTime();
+    if (elapsed < 0 || elapsed >= ANCHOR_LIFETIME_NANOS) {
+      current = new ClockAnchor(clock.millis(), nanoTime);
+      anchor = current;
+      elapsed = 0;
+    }
+    return (current.epochMillis() + elapsed / 1_000_000) / 1000;
+  }
+
+  private record ClockAnchor(long epochMillis, long nanoTime) {}
 
   private <T> ProviderEvaluation<T> answer(
       String flagKey, FlagType<T> type, T defaultValue, RelayAnswer answer, String reasonOverride) {
@@ -167,13 +204,12 @@ public final class RemoteEvaluator {
 
   /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */
   public static String contextKind(ContextSnapshot context) {
-    return Boolean.TRUE.equals(context.get("anonymous")) ? "anonymousUser" : "user";
+    return FeatureEvent.contextKind(context);
   }
 
   /** The targeting key, or {@code undefined-targetingKey}. */
   public static String userKey(ContextSnapshot context) {
-    String key = context.targetingKey();
-    return key != null ? key : "undefined-targetingKey";
+    return FeatureEvent.userKey(context);
   }
 
   private static Object plain(Object value) {

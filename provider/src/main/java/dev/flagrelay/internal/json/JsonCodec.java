@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
@@ -19,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.io.OutputStream;
+import java.io.StringWriter;
+import java.util.IdentityHashMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -101,15 +104,27 @@ public final class JsonCodec {
     return out.toByteArray();
   }
 
-  /** Writes the collector envelope to {@code out} (which a sender may reuse between batches). */
+  /**
+   * Writes the collector envelope to {@code out} (which a sender may reuse between batches).
+   * Cache hits on the same answer share one {@link FeatureEvent}: it is encoded once per envelope
+   * and copied for each hit, with the hit's own creation date.
+   */
   public void writeCollectorEnvelope(Collection<? extends CollectorEvent> events, OutputStream out) {
+    Map<FeatureEvent, char[]> encodedHits = new IdentityHashMap<>();
     try (JsonGenerator json = factory.createGenerator(out)) {
       json.writeStartObject();
       json.writeFieldName("meta");
       writeValue(json, exporterMetadata);
       json.writeArrayFieldStart("events");
       for (CollectorEvent event : events) {
-        writeEvent(json, event);
+        if (event instanceof CacheHitEvent hit) {
+          char[] head = encodedHits.computeIfAbsent(hit.served(), this::encodeWithoutCreationDate);
+          json.writeRawValue(head, 0, head.length);
+          json.writeRaw(Long.toString(hit.creationDate()));
+          json.writeRaw('}');
+        } else {
+          writeEvent(json, event);
+        }
       }
       json.writeEndArray();
       json.writeEndObject();
@@ -118,20 +133,33 @@ public final class JsonCodec {
     }
   }
 
+  /**
+   * {@code event} as a JSON object up to its {@code "creationDate":} field, which comes last and
+   * is left for each hit to complete (with the number and the closing brace).
+   */
+  private char[] encodeWithoutCreationDate(FeatureEvent event) {
+    StringWriter text = new StringWriter(256);
+    try (JsonGenerator json = factory.createGenerator(text)) {
+      json.writeStartObject();
+      writeFeatureFields(json, event);
+      json.writeNumberField("creationDate", 0);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String whole = text.toString();
+    String tail = "0}";
+    if (!whole.endsWith(tail)) {
+      throw new IllegalStateException("unexpected feature event encoding: " + whole);
+    }
+    return whole.substring(0, whole.length() - tail.length()).toCharArray();
+  }
+
   private static void writeEvent(JsonGenerator json, CollectorEvent event) throws IOException {
     json.writeStartObject();
     if (event instanceof FeatureEvent feature) {
-      json.writeStringField("kind", "feature");
-      json.writeStringField("contextKind", feature.contextKind());
-      json.writeStringField("userKey", feature.userKey());
+      writeFeatureFields(json, feature);
       json.writeNumberField("creationDate", feature.creationDate());
-      json.writeStringField("key", feature.key());
-      json.writeStringField("variation", feature.variation());
-      json.writeFieldName("value");
-      writeValue(json, feature.value());
-      json.writeBooleanField("default", feature.failed());
-      json.writeStringField("version", feature.version());
-      json.writeStringField("source", feature.source());
     } else if (event instanceof TrackingEvent tracking) {
       json.writeStringField("kind", "tracking");
       json.writeStringField("contextKind", tracking.contextKind());
@@ -144,6 +172,20 @@ public final class JsonCodec {
       writeValue(json, tracking.details());
     }
     json.writeEndObject();
+  }
+
+  /** Every field of a feature event but its creation date. */
+  private static void writeFeatureFields(JsonGenerator json, FeatureEvent feature) throws IOException {
+    json.writeStringField("kind", "feature");
+    json.writeStringField("contextKind", feature.contextKind());
+    json.writeStringField("userKey", feature.userKey());
+    json.writeStringField("key", feature.key());
+    json.writeStringField("variation", feature.variation());
+    json.writeFieldName("value");
+    writeValue(json, feature.value());
+    json.writeBooleanField("default", feature.failed());
+    json.writeStringField("version", feature.version());
+    json.writeStringField("source", feature.source());
   }
 
   private static void writeValue(JsonGenerator json, Object value) throws IOException {

@@ -1,7 +1,7 @@
 package dev.flagrelay.internal.relay;
 
-/** One event for the relay's data collector; see {@link FeatureEvent} and {@link TrackingEvent}. */
-public sealed interface CollectorEvent permits FeatureEvent, TrackingEvent {
+/** One event for the relay's data collector; see {@link FeatureEvent}, {@link CacheHitEvent} and {@link TrackingEvent}. */
+public sealed interface CollectorEvent permits FeatureEvent, CacheHitEvent, TrackingEvent {
   /** The targeting key, or {@code undefined-targetingKey}. */
   String userKey();
 

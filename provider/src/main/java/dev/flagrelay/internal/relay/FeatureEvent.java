@@ -1,5 +1,7 @@
 package dev.flagrelay.internal.relay;
 
+import dev.flagrelay.internal.context.ContextSnapshot;
+
 /**
  * A flag evaluation the relay never saw (answered from the provider's cache).
  *
@@ -18,4 +20,39 @@ public record FeatureEvent(
     String source)
     implements CollectorEvent {
   public static final String SOURCE_PROVIDER_CACHE = "PROVIDER_CACHE";
+  /** Variant reported when the caller's default was returned. */
+  public static final String SDK_DEFAULT_VARIANT = "SdkDefault";
+
+  /**
+   * The event of every successful cache hit on {@code answer} for {@code flagKey} and {@code
+   * context}, built once when the answer is cached; {@code creationDate} is left at 0 and each hit
+   * supplies its own ({@link CacheHitEvent}). Null when the answer carries no value: such hits
+   * return the caller's default, which only the hit knows.
+   */
+  public static FeatureEvent servedFromCache(String flagKey, ContextSnapshot context, RelayAnswer answer) {
+    if (answer.value() == null) {
+      return null;
+    }
+    return new FeatureEvent(
+        contextKind(context),
+        userKey(context),
+        0,
+        flagKey,
+        answer.variant() != null ? answer.variant() : SDK_DEFAULT_VARIANT,
+        answer.value(),
+        false,
+        answer.version(),
+        SOURCE_PROVIDER_CACHE);
+  }
+
+  /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */
+  public static String contextKind(ContextSnapshot context) {
+    return Boolean.TRUE.equals(context.get("anonymous")) ? "anonymousUser" : "user";
+  }
+
+  /** The targeting key, or {@code undefined-targetingKey}. */
+  public static String userKey(ContextSnapshot context) {
+    String key = context.targetingKey();
+    return key != null ? key : "undefined-targetingKey";
+  }
 }

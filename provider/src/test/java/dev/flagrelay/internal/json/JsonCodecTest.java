@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.CacheHitEvent;
+import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -508,5 +510,37 @@ class JsonCodecTest {
 
     assertThat(sent).extracting(event -> event.get("key").asText())
         .containsExactly("flag-0", "flag-1", "flag-2", "flag-3", "flag-4");
+  }
+
+  @Test
+  void collectorEnvelope_cacheHit_encodesLikeTheEquivalentFeatureEvent() throws IOException {
+    FeatureEvent served = featureEvent();
+    CacheHitEvent hit = new CacheHitEvent(served, 1_690_000_123L);
+
+    JsonNode fromHit = tree(codec.collectorEnvelope(List.of(hit))).get("events").get(0);
+    JsonNode fromEvent = tree(codec.collectorEnvelope(List.of(hit.toFeatureEvent()))).get("events").get(0);
+
+    assertThat(fromHit).isEqualTo(fromEvent);
+    assertThat(fromHit.get("creationDate").isIntegralNumber()).isTrue();
+    assertThat(fromHit.get("creationDate").asLong()).isEqualTo(1_690_000_123L);
+    assertThat(fromHit.get("value").get("color").asText()).isEqualTo("blue");
+  }
+
+  @Test
+  void collectorEnvelope_hitsSharingOneAnswer_eachKeepTheirDateAndOrderAmongOtherEvents() throws IOException {
+    FeatureEvent served =
+        new FeatureEvent("user", "u\"1", 0, "my-flag", "on", List.of(1, "two", Map.of("x", true)), false, "", "PROVIDER_CACHE");
+    TrackingEvent tracking = new TrackingEvent("user", "u1", 7L, "checkout", Map.of("targetingKey", "u1"), Map.of());
+    List<CollectorEvent> events =
+        List.of(new CacheHitEvent(served, 5L), tracking, new CacheHitEvent(served, 6L), featureEvent());
+
+    JsonNode sent = tree(codec.collectorEnvelope(events)).get("events");
+
+    assertThat(sent).extracting(event -> event.get("kind").asText())
+        .containsExactly("feature", "tracking", "feature", "feature");
+    assertThat(sent).extracting(event -> event.get("creationDate").asLong()).containsExactly(5L, 7L, 6L, 1_680_246_000L);
+    assertThat(sent.get(0).get("userKey").asText()).isEqualTo("u\"1");
+    assertThat(sent.get(2).get("value")).isEqualTo(sent.get(0).get("value"));
+    assertThat(sent.get(2).get("value").get(2).get("x").asBoolean()).isTrue();
   }
 }
