@@ -58,6 +58,7 @@ public final class RelayStub implements AutoCloseable {
   /** The ETag of the flag-change answer; a matching {@code If-None-Match} gets a 304. */
   public static final String FLAG_CHANGE_ETAG = "\"1\"";
 
+  private static final String COLLECTOR_PATH = "/v1/data/collector";
   private static final String COLLECTOR_ANSWER = "{\"ingestedContentCount\":0}";
   private static final String NOT_FOUND_ANSWER = "{\"errorCode\":\"NOT_FOUND\",\"errorDetails\":\"no such route\"}";
 
@@ -74,6 +75,7 @@ public final class RelayStub implements AutoCloseable {
   private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
   private final AtomicInteger connectionsOpened = new AtomicInteger();
   private final Map<Route, LongAdder> counts = new EnumMap<>(Route.class);
+  private final Map<Route, LongAdder> bodyBytes = new EnumMap<>(Route.class);
   private final Map<Route, AtomicReference<byte[]>> lastBodies = new EnumMap<>(Route.class);
   /** Read by every connection thread; set by the benchmark between runs. */
   private volatile long evaluationDelayMillis;
@@ -85,6 +87,7 @@ public final class RelayStub implements AutoCloseable {
     this.server = server;
     for (Route route : Route.values()) {
       counts.put(route, new LongAdder());
+      bodyBytes.put(route, new LongAdder());
       lastBodies.put(route, new AtomicReference<>(new byte[0]));
     }
     this.acceptor = new Thread(this::acceptLoop, "relay-stub-acceptor");
@@ -127,12 +130,20 @@ public final class RelayStub implements AutoCloseable {
     return counts.get(route).sum();
   }
 
+  /** Body bytes received on {@code route} since the start, kept or not. */
+  public long bodyBytes(Route route) {
+    return bodyBytes.get(route).sum();
+  }
+
   /** Evaluation requests received on either evaluation route. */
   public long evaluations() {
     return count(Route.OFREP_EVALUATE) + count(Route.LEGACY_EVALUATE);
   }
 
-  /** The body of the last request received on {@code route}; empty when none. */
+  /**
+   * The body of the last request received on {@code route}; empty when none. Collector bodies are
+   * never kept (only their length is counted).
+   */
   public byte[] lastBody(Route route) {
     return lastBodies.get(route).get().clone();
   }
@@ -148,6 +159,7 @@ public final class RelayStub implements AutoCloseable {
     for (Route route : Route.values()) {
       line.append(' ').append(route).append('=').append(count(route));
     }
+    line.append(" collectorBytes=").append(bodyBytes.get(Route.DATA_COLLECTOR).sum());
     return line.append(" connections=").append(connectionsOpened()).toString();
   }
 
@@ -173,7 +185,7 @@ public final class RelayStub implements AutoCloseable {
     try (socket;
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream()) {
-      RequestReader reader = new RequestReader(in);
+      RequestReader reader = new RequestReader(in, path -> path.equals(COLLECTOR_PATH));
       Request request;
       while ((request = reader.next()) != null) {
         respond(request, out);
@@ -197,7 +209,10 @@ public final class RelayStub implements AutoCloseable {
   private void respond(Request request, OutputStream out) throws IOException, InterruptedException {
     Route route = route(request);
     counts.get(route).increment();
-    lastBodies.get(route).set(request.body());
+    bodyBytes.get(route).add(request.bodyLength());
+    if (route != Route.DATA_COLLECTOR) {
+      lastBodies.get(route).set(request.body());
+    }
     out.write(answer(route, request));
     out.flush();
   }
@@ -229,7 +244,7 @@ public final class RelayStub implements AutoCloseable {
     if (post && path.startsWith("/v1/feature/") && path.endsWith("/eval")) {
       return Route.LEGACY_EVALUATE;
     }
-    if (post && path.equals("/v1/data/collector")) {
+    if (post && path.equals(COLLECTOR_PATH)) {
       return Route.DATA_COLLECTOR;
     }
     if (request.method().equals("GET") && path.equals("/v1/flag/change")) {

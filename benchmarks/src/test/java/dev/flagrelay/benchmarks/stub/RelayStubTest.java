@@ -83,6 +83,37 @@ class RelayStubTest {
   }
 
   @Test
+  void dataCollectorBodies_areSkippedButCounted_andTheConnectionStaysUsable() throws IOException {
+    String batch = "{\"events\":[" + "{\"kind\":\"feature\"},".repeat(2_000) + "{}]}"; // Several reader buffers.
+    RequestBody chunked =
+        new RequestBody() {
+          @Override
+          public MediaType contentType() {
+            return JSON;
+          }
+
+          @Override
+          public void writeTo(BufferedSink sink) throws IOException {
+            sink.writeUtf8(batch.substring(0, 10_000));
+            sink.flush();
+            sink.writeUtf8(batch.substring(10_000));
+          }
+        };
+
+    assertThat(post("/v1/data/collector", batch).status()).isEqualTo(200);
+    try (Response response =
+        client.newCall(new Request.Builder().url(stub.baseUrl() + "/v1/data/collector").post(chunked).build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    Answer after = post("/ofrep/v1/evaluate/flags/f", "{\"context\":{}}");
+
+    assertThat(stub.bodyBytes(RelayStub.Route.DATA_COLLECTOR)).isEqualTo(2L * batch.length());
+    assertThat(stub.lastBody(RelayStub.Route.DATA_COLLECTOR)).isEmpty();
+    assertThat(after.body()).isEqualTo(RelayStub.OFREP_ANSWER);
+    assertThat(stub.connectionsOpened()).isEqualTo(1);
+  }
+
+  @Test
   void unknownRoute_answers404_andIsCountedAsOther() throws IOException {
     assertThat(post("/v1/allflags", "{}").status()).isEqualTo(404);
 

@@ -111,6 +111,8 @@ public final class JsonCodec {
    */
   public void writeCollectorEnvelope(Collection<? extends CollectorEvent> events, OutputStream out) {
     Map<FeatureEvent, char[]> encodedHits = new IdentityHashMap<>();
+    long second = Long.MIN_VALUE;
+    String secondText = null; // Most hits of a batch share a handful of seconds.
     try (JsonGenerator json = factory.createGenerator(out)) {
       json.writeStartObject();
       json.writeFieldName("meta");
@@ -118,9 +120,17 @@ public final class JsonCodec {
       json.writeArrayFieldStart("events");
       for (CollectorEvent event : events) {
         if (event instanceof CacheHitEvent hit) {
-          char[] head = encodedHits.computeIfAbsent(hit.served(), this::encodeWithoutCreationDate);
+          char[] head = encodedHits.get(hit.served());
+          if (head == null) {
+            head = encodeWithoutCreationDate(hit.served());
+            encodedHits.put(hit.served(), head);
+          }
+          if (hit.creationDate() != second) {
+            second = hit.creationDate();
+            secondText = Long.toString(second);
+          }
           json.writeRawValue(head, 0, head.length);
-          json.writeRaw(Long.toString(hit.creationDate()));
+          json.writeRaw(secondText);
           json.writeRaw('}');
         } else {
           writeEvent(json, event);
