@@ -144,6 +144,12 @@ public class CachedEvaluationBenchmark {
   }
 
   @Benchmark
+  @Threads(4)
+  public boolean sameContextNoCollector_4threads(SameContextNoCollector state) {
+    return state.client.getBooleanValue(Contexts.FLAG, false, state.context);
+  }
+
+  @Benchmark
   @Threads(1)
   public boolean zipfContexts_1thread(ManyContexts state, Cursor cursor) {
     return state.client.getBooleanValue(Contexts.FLAG, false, state.users[state.order.at(cursor.position++)]);

@@ -3,6 +3,7 @@ package dev.flagrelay.internal.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -110,9 +111,9 @@ public final class JsonCodec {
    * and copied for each hit, with the hit's own creation date.
    */
   public void writeCollectorEnvelope(Collection<? extends CollectorEvent> events, OutputStream out) {
-    Map<FeatureEvent, char[]> encodedHits = new IdentityHashMap<>();
+    Map<FeatureEvent, SerializedString> encodedHits = new IdentityHashMap<>();
     long second = Long.MIN_VALUE;
-    String secondText = null; // Most hits of a batch share a handful of seconds.
+    SerializedString secondText = null; // Most hits of a batch share a handful of seconds.
     try (JsonGenerator json = factory.createGenerator(out)) {
       json.writeStartObject();
       json.writeFieldName("meta");
@@ -120,18 +121,18 @@ public final class JsonCodec {
       json.writeArrayFieldStart("events");
       for (CollectorEvent event : events) {
         if (event instanceof CacheHitEvent hit) {
-          char[] head = encodedHits.get(hit.served());
+          SerializedString head = encodedHits.get(hit.served());
           if (head == null) {
-            head = encodeWithoutCreationDate(hit.served());
+            head = new SerializedString(encodeWithoutCreationDate(hit.served()));
             encodedHits.put(hit.served(), head);
           }
           if (hit.creationDate() != second) {
             second = hit.creationDate();
-            secondText = Long.toString(second);
+            secondText = new SerializedString(second + "}");
           }
-          json.writeRawValue(head, 0, head.length);
+          // Both are copied as UTF-8 bytes kept by the SerializedString: no per-hit encoding.
+          json.writeRawValue(head);
           json.writeRaw(secondText);
-          json.writeRaw('}');
         } else {
           writeEvent(json, event);
         }
@@ -147,7 +148,7 @@ public final class JsonCodec {
    * {@code event} as a JSON object up to its {@code "creationDate":} field, which comes last and
    * is left for each hit to complete (with the number and the closing brace).
    */
-  private char[] encodeWithoutCreationDate(FeatureEvent event) {
+  private String encodeWithoutCreationDate(FeatureEvent event) {
     StringWriter text = new StringWriter(256);
     try (JsonGenerator json = factory.createGenerator(text)) {
       json.writeStartObject();
@@ -162,7 +163,7 @@ public final class JsonCodec {
     if (!whole.endsWith(tail)) {
       throw new IllegalStateException("unexpected feature event encoding: " + whole);
     }
-    return whole.substring(0, whole.length() - tail.length()).toCharArray();
+    return whole.substring(0, whole.length() - tail.length());
   }
 
   private static void writeEvent(JsonGenerator json, CollectorEvent event) throws IOException {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -533,5 +534,57 @@ class DataCollectorTest {
     collector.record(event("e1"));
 
     await().until(() -> relay.deliveredEventKeys().contains("e1"));
+  }
+
+  /**
+   * The lock-free buffer's accounting under everything at once: four recorders overflowing a
+   * small cap while every other flush fails and its batch is requeued, then shutdown. Each event
+   * must end up exactly once: delivered (never twice) or counted as dropped.
+   */
+  @Test
+  void concurrentRecordersOverflowAndFailingFlushes_everyEventDeliveredOnceOrCountedDropped() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    relay.onSendEvents(
+        (envelope, timeout) -> {
+          if (attempts.incrementAndGet() % 2 == 0) {
+            throw new RelayUnreachableException("connection reset", null, false);
+          }
+        });
+    DataCollector collector = collector(50, Duration.ofMillis(1));
+    collector.start();
+    int threads = 4;
+    int perThread = 5_000;
+    ExecutorService recorders = Executors.newFixedThreadPool(threads);
+    CyclicBarrier start = new CyclicBarrier(threads);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String prefix = "t" + t + "-";
+      done.add(
+          recorders.submit(
+              () -> {
+                start.await();
+                recordAll(collector, keys(prefix, 0, perThread));
+                return null;
+              }));
+    }
+    for (Future<?> future : done) {
+      future.get(30, TimeUnit.SECONDS);
+    }
+    recorders.shutdown();
+
+    collector.close(Duration.ofSeconds(2));
+
+    List<String> delivered = relay.deliveredEventKeys();
+    assertThat(new HashSet<>(delivered)).as("no event delivered twice").hasSize(delivered.size());
+    assertThat(collector.sentEvents()).isEqualTo(delivered.size());
+    assertThat(collector.sentEvents() + collector.droppedEvents()).isEqualTo((long) threads * perThread);
+    assertThat(collector.droppedEvents()).as("the cap was really exceeded").isPositive();
+    assertThat(attempts.get()).as("flushes really failed and were retried").isGreaterThan(2);
+    for (int t = 0; t < threads; t++) {
+      String prefix = "t" + t + "-";
+      List<Integer> order =
+          delivered.stream().filter(key -> key.startsWith(prefix)).map(key -> Integer.parseInt(key.substring(prefix.length()))).toList();
+      assertThat(order).as("one recorder's events arrive in the order it recorded them").isSorted();
+    }
   }
 }
