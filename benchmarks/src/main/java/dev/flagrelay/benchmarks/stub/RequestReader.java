@@ -21,6 +21,8 @@ final class RequestReader {
   private int limit;
   private final StringBuilder line = new StringBuilder(128);
   private final Predicate<String> discardBodyOf;
+  /** Where discarded bodies are read: large, so a multi-megabyte batch takes few reads. */
+  private byte[] discard;
 
   /**
    * @param discardBodyOf paths whose bodies are read through the reader's own buffer and thrown
@@ -120,24 +122,23 @@ final class RequestReader {
     }
   }
 
-  /** Consumes {@code length} body bytes through {@link #buffer}. */
+  /** Consumes {@code length} body bytes: what is buffered, then large reads into {@link #discard}. */
   private long skipExactly(long length) throws IOException {
     if (length < 0) {
       throw new IOException("unsupported body length: " + length);
     }
-    long left = length;
+    int buffered = (int) Math.min(length, limit - position);
+    position += buffered;
+    long left = length - buffered;
+    if (left > 0 && discard == null) {
+      discard = new byte[256 * 1024];
+    }
     while (left > 0) {
-      if (position == limit) {
-        int n = in.read(buffer, 0, buffer.length);
-        if (n < 0) {
-          throw new EOFException("body cut short after " + (length - left) + " of " + length + " bytes");
-        }
-        position = 0;
-        limit = n;
+      int n = in.read(discard, 0, (int) Math.min(discard.length, left));
+      if (n < 0) {
+        throw new EOFException("body cut short after " + (length - left) + " of " + length + " bytes");
       }
-      int step = (int) Math.min(left, limit - position);
-      position += step;
-      left -= step;
+      left -= n;
     }
     return length;
   }

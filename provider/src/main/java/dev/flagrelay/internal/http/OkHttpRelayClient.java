@@ -14,12 +14,15 @@ import dev.flagrelay.internal.relay.RelayUnreachableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
@@ -78,6 +81,7 @@ public final class OkHttpRelayClient implements RelayClient {
             .writeTimeout(timeout)
             .retryOnConnectionFailure(false)
             .followRedirects(false)
+            .socketFactory(new NoDelaySocketFactory())
             .build();
     HttpUrl base = HttpUrl.get(endpoint.toString());
     this.evaluateBase = base.newBuilder().addPathSegments("ofrep/v1/evaluate/flags").build();
@@ -208,6 +212,47 @@ public final class OkHttpRelayClient implements RelayClient {
     }
     ErrorBody error = codec.readError(body);
     return new RelayHttpException(response.code(), error.errorCode(), error.details());
+  }
+
+  /**
+   * Sockets with Nagle's algorithm off. A collector batch is written in many segments; with Nagle
+   * on, its last partial segment waited for the ACK of the previous one, which the receiver
+   * delays (40 ms on Linux): every batch stalled about 40 ms on loopback (seen in JFR socket
+   * reads), capping a busy collector at about 25 batches a second.
+   */
+  private static final class NoDelaySocketFactory extends SocketFactory {
+    private final SocketFactory sockets = SocketFactory.getDefault();
+
+    @Override
+    public Socket createSocket() throws IOException {
+      return noDelay(sockets.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      return noDelay(sockets.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      return noDelay(sockets.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      return noDelay(sockets.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+        throws IOException {
+      return noDelay(sockets.createSocket(address, port, localAddress, localPort));
+    }
+
+    private static Socket noDelay(Socket socket) throws IOException {
+      socket.setTcpNoDelay(true);
+      return socket;
+    }
   }
 
   /**
