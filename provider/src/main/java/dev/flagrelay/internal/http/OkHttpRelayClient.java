@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import okhttp3.Call;
@@ -42,11 +43,17 @@ import okio.BufferedSink;
  */
 public final class OkHttpRelayClient implements RelayClient {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final int MAX_CACHED_URLS = 1024;
   private static final String USER_AGENT = "flagrelay-go-feature-flag-provider/" + version();
 
   private final OkHttpClient client;
   private final JsonCodec codec;
   private final HttpUrl evaluateBase;
+  /**
+   * Evaluation URLs by flag key: building one (percent-encoding the key) was about a tenth of
+   * the client's CPU per miss. Immutable values; bounded, as flag keys come from callers.
+   */
+  private final ConcurrentHashMap<String, HttpUrl> evaluateUrls = new ConcurrentHashMap<>();
   private final HttpUrl flagChangeUrl;
   private final HttpUrl collectorUrl;
   private final Headers headers;
@@ -134,7 +141,14 @@ public final class OkHttpRelayClient implements RelayClient {
       // A dot segment would be resolved away by every URL parser on the way to the relay.
       throw new RelayHttpException(404, "FLAG_NOT_FOUND", "flag key '" + flagKey + "' cannot be sent as a URL path segment");
     }
-    return evaluateBase.newBuilder().addPathSegment(flagKey).build();
+    HttpUrl url = evaluateUrls.get(flagKey);
+    if (url == null) {
+      url = evaluateBase.newBuilder().addPathSegment(flagKey).build();
+      if (evaluateUrls.size() < MAX_CACHED_URLS) {
+        evaluateUrls.putIfAbsent(flagKey, url);
+      }
+    }
+    return url;
   }
 
   @Override
