@@ -35,12 +35,13 @@ import org.slf4j.LoggerFactory;
  * failed for a transient reason (I/O, timeout, 5xx, 429) goes back to the head of the deque in
  * its original order; one the collector refused with another 4xx is dropped and counted. The
  * deque holds at most about {@code 2 * maxPendingEvents} (each recorder that pushes the count
- * past the cap drops one oldest event); overflow is counted in {@link #droppedEvents()}, and a
- * warning names the count once per streak.
+ * past the cap drops one oldest event); overflow is counted in {@link #droppedEvents()} and logged
+ * by the sender (never by a recording thread) at most once a minute, with the count.
  */
 public final class DataCollector implements EventRecorder {
   private static final Logger logger = LoggerFactory.getLogger(DataCollector.class);
   public static final String THREAD_NAME = "goff-data-collector";
+  private static final long OVERFLOW_REPORT_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final RelayClient relay;
   private final JsonCodec codec;
@@ -53,8 +54,11 @@ public final class DataCollector implements EventRecorder {
   private final ConcurrentLinkedDeque<CollectorEvent> pending = new ConcurrentLinkedDeque<>();
   /** Events in {@link #pending}: raised after an append, lowered after a successful poll. */
   private final AtomicInteger pendingCount = new AtomicInteger();
-  /** Events dropped for overflow since the last successful flush. */
-  private final AtomicLong droppedInStreak = new AtomicLong();
+  /** Events dropped for overflow and not yet reported in the log. */
+  private final AtomicLong droppedUnreported = new AtomicLong();
+  /** When the last overflow warning was logged; the sender thread's only. */
+  private long lastOverflowReportNanos;
+  private boolean overflowReported;
   /** Set once shutdown starts counting what is left; a recorder that sees it counts its own. */
   private volatile boolean drained;
 
@@ -114,23 +118,43 @@ public final class DataCollector implements EventRecorder {
       dropAllPending();
       return;
     }
-    if (size > capacity && dropOldest(1)) { // One out for each one in past the cap.
-      logger.warn("data collector buffer is full ({} events): dropping the oldest events until a flush succeeds", capacity);
+    if (size > capacity) {
+      dropOldest(1); // One out for each one in past the cap; the sender reports it.
     }
     if (size >= flushThreshold && !failing && started.get() && flushRequested.compareAndSet(false, true)) {
       requestFlush();
     }
   }
 
-  /** Drops up to {@code count} of the oldest pending events; true when that started a streak. */
-  private boolean dropOldest(int count) {
-    boolean overflowStarted = false;
+  /** Drops up to {@code count} of the oldest pending events, counted; logs nothing. */
+  private void dropOldest(int count) {
     for (int i = 0; i < count && pending.pollFirst() != null; i++) {
       pendingCount.decrementAndGet();
       dropped.incrementAndGet();
-      overflowStarted |= droppedInStreak.getAndIncrement() == 0;
+      droppedUnreported.incrementAndGet();
     }
-    return overflowStarted;
+  }
+
+  /**
+   * Logs the overflow drops not reported yet: the first as soon as the sender runs, then at most
+   * once per {@link #OVERFLOW_REPORT_INTERVAL_NANOS}. Never on an evaluating thread: a collector
+   * that cannot keep up would otherwise log on every flush, from the application's threads.
+   */
+  private void reportOverflow() {
+    if (droppedUnreported.get() == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (overflowReported && now - lastOverflowReportNanos < OVERFLOW_REPORT_INTERVAL_NANOS) {
+      return;
+    }
+    overflowReported = true;
+    lastOverflowReportNanos = now;
+    logger.warn(
+        "data collector buffer is full ({} events): dropped the {} oldest events since the last report; "
+            + "the collector is not keeping up (lower dataFlushInterval or raise maxPendingEvents)",
+        capacity,
+        droppedUnreported.getAndSet(0));
   }
 
   /** Polls every pending event and counts each as dropped; returns how many it took. */
@@ -156,6 +180,7 @@ public final class DataCollector implements EventRecorder {
     flushRequested.set(false);
     try {
       flush(timeout);
+      reportOverflow();
     } catch (RuntimeException | Error e) {
       logger.error("data collector flush failed unexpectedly; the schedule goes on", e);
     }
@@ -191,10 +216,6 @@ public final class DataCollector implements EventRecorder {
   }
 
   private void onSuccess() {
-    long droppedNow = droppedInStreak.getAndSet(0);
-    if (droppedNow > 0) {
-      logger.warn("data collector dropped {} events (oldest first) while the buffer was full", droppedNow);
-    }
     if (failing) {
       failing = false;
       logger.info("data collector is sending events again");
@@ -226,8 +247,8 @@ public final class DataCollector implements EventRecorder {
       dropAllPending(); // Shutdown gave up waiting for this flush.
       return;
     }
-    if (size > capacity && dropOldest(size - capacity)) {
-      logger.warn("data collector buffer is full ({} events): dropping the oldest events until a flush succeeds", capacity);
+    if (size > capacity) {
+      dropOldest(size - capacity);
     }
   }
 
@@ -249,6 +270,10 @@ public final class DataCollector implements EventRecorder {
     sender.shutdown();
     awaitQuietly(sender, deadline);
     int lost = countLost();
+    long overflowed = droppedUnreported.getAndSet(0);
+    if (overflowed > 0) {
+      logger.warn("data collector dropped {} more oldest events because its buffer was full", overflowed);
+    }
     if (lost > 0) {
       logger.warn("data collector stopped with {} events unsent", lost);
     }

@@ -13,15 +13,18 @@ import dev.flagrelay.internal.relay.RelayUnreachableException;
 import dev.flagrelay.testing.FastPolling;
 import dev.flagrelay.testing.GoffThreads;
 import dev.flagrelay.testing.RecordingRelayClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -586,5 +589,45 @@ class DataCollectorTest {
           delivered.stream().filter(key -> key.startsWith(prefix)).map(key -> Integer.parseInt(key.substring(prefix.length()))).toList();
       assertThat(order).as("one recorder's events arrive in the order it recorded them").isSorted();
     }
+  }
+
+  /**
+   * A collector that cannot keep up overflows on every flush cycle. That is reported by the sender
+   * thread, once (then at most once a minute), never by the threads that record: logging there
+   * would slow every evaluation and flood the application's log.
+   */
+  @Test
+  void overflowOnEveryFlushCycle_loggedOnceBySender_neverByRecorders() {
+    relay.onSendEvents(
+        (envelope, timeout) -> {
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    DataCollector collector = collector(5, Duration.ofMillis(2));
+    collector.start();
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int cycles;
+    try {
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
+      int i = 0;
+      while (System.nanoTime() < end) {
+        collector.record(event("e" + i++));
+      }
+      cycles = relay.sendAttempts();
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    List<String> overflowLines =
+        captured.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("buffer is full")).toList();
+    assertThat(cycles).as("flush cycles during the run").isGreaterThan(3);
+    assertThat(collector.droppedEvents()).isPositive();
+    assertThat(overflowLines).hasSize(1);
+    assertThat(overflowLines.get(0)).startsWith("[" + DataCollector.THREAD_NAME + "]");
   }
 }
