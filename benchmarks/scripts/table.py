@@ -13,10 +13,12 @@ UNITS = {"ns/op": 1, "us/op": 1000, "ms/op": 1_000_000}
 def parse(path):
     rows = {}
     for line in open(path):
-        m = re.match(r"^(\S+)\s+(\S+)\s+(avgt|sample|thrpt|ss)\s+(\d*)\s+([\d.,≈⁻\-]+)\s+(?:±\s+[\d.,]+\s+)?(\S+)\s*$", line)
+        # The parameter column is there only when some benchmark in the run has a @Param.
+        m = re.match(r"^(\S+)\s+(?:(\S+)\s+)?(avgt|sample|thrpt|ss)\s+(\d*)\s+([\d.,≈⁻\-]+)\s+(?:±\s+[\d.,]+\s+)?(\S+)\s*$", line)
         if not m:
             continue
         name, param, mode, _, score, unit = m.groups()
+        param = param or "N/A"
         try:
             value = float(score.replace(",", ""))
         except ValueError:
@@ -73,7 +75,10 @@ def main():
     print("ratios (medians):")
     print(f"  cached / SDK floor, 1 thread: {hit / floor:.2f} (collector on), {hit_nc / floor:.2f} (collector off)")
     print(f"  official cached / ours, 1 thread: {off_hit / hit:.1f}x")
-    print(f"  4-thread throughput / 1-thread throughput: {(4 / hit4) / (1 / hit):.2f}")
+    hit4_nc = get(ours, "CachedEvaluationBenchmark.sameContextNoCollector_4threads")
+    floor4 = get(ours, "floor.FloorBenchmark.inMemoryProvider_4threads")
+    print(f"  4-thread throughput / 1-thread throughput: {(4 / hit4) / (1 / hit):.2f} (collector on), "
+          f"{(4 / hit4_nc) / (1 / hit_nc):.2f} (collector off), {(4 / floor4) / (1 / floor):.2f} (SDK floor)")
     print(f"  bytes/op over the SDK floor: {get(ours, 'CachedEvaluationBenchmark.sameContext_1thread:gc.alloc.rate.norm') - floor_b:.0f} (collector on), "
           f"{get(ours, 'CachedEvaluationBenchmark.sameContextNoCollector_1thread:gc.alloc.rate.norm') - floor_b:.0f} (collector off)")
     for threads in ("1thread", "8threads"):
