@@ -11,6 +11,7 @@ import dev.flagrelay.internal.events.DataCollector;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
 import dev.flagrelay.internal.json.JsonCodec;
 import dev.flagrelay.internal.polling.FlagChangePoller;
+import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
@@ -266,8 +267,8 @@ public class GoFeatureFlagProvider extends EventProvider {
       ContextSnapshot snapshot = ContextSnapshot.of(context);
       collector.record(
           new TrackingEvent(
-              RemoteEvaluator.contextKind(snapshot),
-              RemoteEvaluator.userKey(snapshot),
+              FeatureEvent.contextKind(snapshot),
+              FeatureEvent.userKey(snapshot),
               clock.millis() / 1000,
               eventName,
               snapshot.attributes(),

@@ -191,8 +191,8 @@ public final class RemoteEvaluator {
     boolean failed = result.getErrorCode() != null || answer.value() == null;
     ContextSnapshot context = key.context();
     return new FeatureEvent(
-        contextKind(context),
-        userKey(context),
+        FeatureEvent.contextKind(context),
+        FeatureEvent.userKey(context),
         clock.millis() / 1000,
         key.flagKey(),
         failed || result.getVariant() == null ? SDK_DEFAULT_VARIANT : result.getVariant(),
@@ -200,16 +200,6 @@ public final class RemoteEvaluator {
         failed,
         answer.version(),
         FeatureEvent.SOURCE_PROVIDER_CACHE);
-  }
-
-  /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */
-  public static String contextKind(ContextSnapshot context) {
-    return FeatureEvent.contextKind(context);
-  }
-
-  /** The targeting key, or {@code undefined-targetingKey}. */
-  public static String userKey(ContextSnapshot context) {
-    return FeatureEvent.userKey(context);
   }
 
   private static Object plain(Object value) {
