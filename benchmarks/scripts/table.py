@@ -23,7 +23,10 @@ def parse(path):
             value = float(score.replace(",", ""))
         except ValueError:
             continue
-        name = re.sub(r"^(d\.f\.b\.official\.|dev\.flagrelay\.benchmarks\.(official\.)?)", "", name)
+        # Older results named the official side's classes "...benchmarks.official."; the
+        # scenarios both sides share now live in "...benchmarks.scenario.".
+        name = re.sub(r"^(d\.f\.b\.(official|scenario)\.|dev\.flagrelay\.benchmarks\.((official|scenario)\.)?)", "", name)
+        name = re.sub(r"^d\.f\.b\.", "", name)
         base, _, suffix = name.partition(":")
         key = (base if param == "N/A" else f"{base}[{param}]") + (":" + suffix if suffix else "")
         if unit in UNITS:

@@ -1,6 +1,7 @@
 package dev.flagrelay.benchmarks;
 
 import dev.flagrelay.GoFeatureFlagProvider;
+import dev.flagrelay.benchmarks.side.Side;
 import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.Contexts;
 import dev.openfeature.sdk.EvaluationContext;
@@ -41,13 +42,13 @@ public class ProviderDirectBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     stub = RelayStub.start();
-    provider = Providers.flagrelay(stub, options -> options.disableDataCollection(true));
+    provider = Side.flagrelay(stub, options -> options.disableDataCollection(true));
     provider.initialize(null);
     layered =
         new LayeredEvaluationContext(
             ImmutableContext.EMPTY, ImmutableContext.EMPTY, ImmutableContext.EMPTY, Contexts.user("user-1"));
     provider.getBooleanEvaluation(Contexts.FLAG, false, layered); // Cached from here on.
-    collecting = Providers.flagrelay(stub, options -> options);
+    collecting = Side.flagrelay(stub, options -> options);
     collecting.initialize(null);
     collecting.getBooleanEvaluation(Contexts.FLAG, false, layered);
   }

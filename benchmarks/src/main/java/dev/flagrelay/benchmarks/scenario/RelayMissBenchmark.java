@@ -1,12 +1,13 @@
-package dev.flagrelay.benchmarks.official;
+package dev.flagrelay.benchmarks.scenario;
 
+import dev.flagrelay.benchmarks.side.Side;
 import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.BareHttp;
 import dev.flagrelay.benchmarks.workload.Contexts;
 import dev.flagrelay.benchmarks.workload.SdkClients;
-import dev.openfeature.contrib.providers.gofeatureflag.GoFeatureFlagProvider;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.FeatureProvider;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,15 +25,15 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The official provider's miss path: every evaluation goes to the relay stub (cache disabled),
- * next to a bare OkHttp POST of the very body the provider sends (to the legacy {@code
- * /v1/feature/{key}/eval} route 0.4.3 calls), to the same stub, at the same thread counts.
+ * The miss path: every evaluation goes to the relay stub (cache disabled), next to a bare OkHttp
+ * POST of the very body the provider sends (to the route its side calls), to the same stub, at the same thread counts. The
+ * difference is what the provider and the SDK add to one round trip.
  */
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", OfficialProviders.EXIT_PROMPTLY})
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", Side.FORK_FLAG})
 public class RelayMissBenchmark {
 
   /** The provider with the cache disabled, through the SDK. */
@@ -45,13 +46,13 @@ public class RelayMissBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       stub = RelayStub.start();
-      client = SdkClients.ready("miss", OfficialProviders.official(stub, options -> options.enableCache(false)));
+      client = SdkClients.ready("miss", Side.noCache(stub));
       SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, context), "warm-up");
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      OfficialProviders.shutdownAll();
+      Side.shutdownAll();
       System.out.println(stub.summary());
       stub.close();
     }
@@ -66,16 +67,16 @@ public class RelayMissBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       stub = RelayStub.start();
-      http = new BareHttp(stub.baseUrl() + "/v1/feature/" + Contexts.FLAG + "/eval", capturedBody(stub));
+      http = new BareHttp(stub.baseUrl() + Side.evaluationPath(Contexts.FLAG), capturedBody(stub));
     }
 
     /** Has a throwaway provider evaluate once and returns the body it sent. */
     private static byte[] capturedBody(RelayStub stub) {
-      GoFeatureFlagProvider provider = OfficialProviders.official(stub, options -> options.enableCache(false));
+      FeatureProvider provider = Side.noCache(stub);
       Client client = SdkClients.ready("miss-capture", provider);
       SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, Contexts.user("user-1")), "capture");
       provider.shutdown();
-      return stub.lastBody(RelayStub.Route.LEGACY_EVALUATE);
+      return stub.lastBody(Side.evaluationRoute());
     }
 
     @TearDown(Level.Trial)

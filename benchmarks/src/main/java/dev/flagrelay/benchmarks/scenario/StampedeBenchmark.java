@@ -1,5 +1,6 @@
-package dev.flagrelay.benchmarks;
+package dev.flagrelay.benchmarks.scenario;
 
+import dev.flagrelay.benchmarks.side.Side;
 import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.Burst;
 import dev.flagrelay.benchmarks.workload.Contexts;
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", Side.FORK_FLAG})
 @Threads(1)
 public class StampedeBenchmark {
   static final int THREADS = 64;
@@ -51,7 +52,7 @@ public class StampedeBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       stub = RelayStub.start().evaluationDelay(Duration.ofMillis(RELAY_DELAY_MILLIS));
-      client = SdkClients.ready("stampede", Providers.flagrelay(stub, options -> options));
+      client = SdkClients.ready("stampede", Side.defaults(stub));
       SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, Contexts.user("warm-up")), "warm-up");
       burst = new Burst(THREADS);
     }
@@ -64,7 +65,7 @@ public class StampedeBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
       burst.close();
-      SdkClients.shutdownAll();
+      Side.shutdownAll();
       System.out.println(stub.summary());
       stub.close();
     }

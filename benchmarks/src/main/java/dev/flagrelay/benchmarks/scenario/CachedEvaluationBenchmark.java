@@ -1,15 +1,16 @@
-package dev.flagrelay.benchmarks;
+package dev.flagrelay.benchmarks.scenario;
 
-import dev.flagrelay.GoFeatureFlagProviderOptions;
+import dev.flagrelay.benchmarks.side.Side;
 import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.Contexts;
 import dev.flagrelay.benchmarks.workload.SdkClients;
 import dev.flagrelay.benchmarks.workload.ZipfIndexes;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.FeatureProvider;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * flagrelay's cached path through the SDK: the cache on, every answer already cached before the
+ * The side's cached path through the SDK: the cache on, every answer already cached before the
  * measurement, data collection on (each cached hit records a feature event) unless the method
  * says otherwise. Compare with {@code FloorBenchmark} in the same run.
  */
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", Side.FORK_FLAG})
 public class CachedEvaluationBenchmark {
 
   /** A provider on its own stub, one context, its answer cached; states below pick the options. */
@@ -43,15 +44,15 @@ public class CachedEvaluationBenchmark {
     EvaluationContext context = Contexts.user("user-1");
     long relayCallsBeforeMeasuring;
 
-    void start(String domain, UnaryOperator<GoFeatureFlagProviderOptions.Builder> options) {
+    void start(String domain, Function<RelayStub, FeatureProvider> provider) {
       stub = RelayStub.start();
-      client = SdkClients.ready(domain, Providers.flagrelay(stub, options));
+      client = SdkClients.ready(domain, provider.apply(stub));
       SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, context), "warm-up");
       relayCallsBeforeMeasuring = stub.evaluations();
     }
 
     void stop() {
-      SdkClients.shutdownAll();
+      Side.shutdownAll();
       System.out.println(
           "relay evaluations during the run: " + (stub.evaluations() - relayCallsBeforeMeasuring) + "; " + stub.summary());
       stub.close();
@@ -63,7 +64,7 @@ public class CachedEvaluationBenchmark {
   public static class SameContext extends CachedProvider {
     @Setup(Level.Trial)
     public void setUp() {
-      start("cached-same", options -> options);
+      start("cached-same", Side::defaults);
     }
 
     @TearDown(Level.Trial)
@@ -77,7 +78,7 @@ public class CachedEvaluationBenchmark {
   public static class SameContextNoCollector extends CachedProvider {
     @Setup(Level.Trial)
     public void setUp() {
-      start("cached-same-no-collector", options -> options.disableDataCollection(true));
+      start("cached-same-no-collector", Side::noDataCollection);
     }
 
     @TearDown(Level.Trial)
@@ -98,7 +99,7 @@ public class CachedEvaluationBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       stub = RelayStub.start();
-      client = SdkClients.ready("cached-many", Providers.flagrelay(stub, options -> options));
+      client = SdkClients.ready("cached-many", Side.defaults(stub));
       for (EvaluationContext user : users) {
         SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, user), "warm-up");
       }
@@ -108,7 +109,7 @@ public class CachedEvaluationBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      SdkClients.shutdownAll();
+      Side.shutdownAll();
       System.out.println("relay evaluations during the run (misses): " + (stub.evaluations() - relayCallsBeforeMeasuring) + "; " + stub.summary());
       stub.close();
     }
