@@ -200,6 +200,9 @@ public final class DataCollector implements EventRecorder {
       onSuccess();
     } catch (RelayException e) {
       onFailure(e);
+    } catch (RuntimeException | Error e) {
+      dropped.addAndGet(batch.size()); // A bug, not an outage: not retried, but counted.
+      throw e;
     } finally {
       batch.clear();
     }

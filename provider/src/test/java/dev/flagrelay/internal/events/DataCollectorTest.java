@@ -537,6 +537,7 @@ class DataCollectorTest {
     collector.record(event("e1"));
 
     await().until(() -> relay.deliveredEventKeys().contains("e1"));
+    assertThat(collector.droppedEvents()).as("the batch the bug lost is counted").isEqualTo(1);
   }
 
   /**
