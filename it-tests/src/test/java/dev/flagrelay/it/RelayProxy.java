@@ -8,6 +8,8 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,13 +63,25 @@ public final class RelayProxy implements AutoCloseable {
     return new Builder(flagSource);
   }
 
-  /** The flag file GO Feature Flag uses for its own provider integration tests. */
+  /**
+   * The flag file GO Feature Flag uses for its own provider integration tests, as copied into
+   * this module's test resources ({@code conformance/goff-provider-tests/flags.yaml}).
+   */
   static Path conformanceFlags() {
-    return sharedDir().resolve("conformance/goff-provider-tests/flags.yaml");
+    return testResource("conformance/goff-provider-tests/flags.yaml");
   }
 
-  static Path sharedDir() {
-    return Paths.get(System.getProperty("shared.dir", "/work/shared")).toAbsolutePath().normalize();
+  /** A file of this module's test resources, as a path the relay can be pointed at. */
+  static Path testResource(String name) {
+    URL resource = RelayProxy.class.getClassLoader().getResource(name);
+    if (resource == null) {
+      throw new IllegalStateException("test resource " + name + " is not on the classpath");
+    }
+    try {
+      return Paths.get(resource.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("test resource " + name + " has no file path: " + resource, e);
+    }
   }
 
   /** The relay's base URL, such as {@code http://127.0.0.1:40123}. */
