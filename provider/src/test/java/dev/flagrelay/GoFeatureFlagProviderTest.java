@@ -21,6 +21,7 @@ import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.MutableTrackingEventDetails;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
@@ -352,6 +353,76 @@ class GoFeatureFlagProviderTest {
     assertThat(result.getVariant()).isEqualTo("SdkDefault");
     assertThat(result.getFlagMetadata().getString("description")).isEqualTo("off");
     assertThat(result.getErrorCode()).isNull();
+  }
+
+  /** Issue 11: a disabled answer served from the cache was reported CACHED (GOFF-EVAL-008). */
+  @Test
+  void disabledFlagAnsweredFromTheCache_staysDisabledWithTheDefault() throws Exception {
+    answer(new RelayAnswer(null, "SdkDefault", "DISABLED", Map.of(RelayAnswer.CACHEABLE_KEY, true)));
+    GoFeatureFlagProvider provider = ready();
+    provider.getBooleanEvaluation("disabled_bool", true, USER);
+
+    ProviderEvaluation<Boolean> cached = provider.getBooleanEvaluation("disabled_bool", true, USER);
+
+    assertThat(relay.evaluatedFlags()).containsExactly("disabled_bool");
+    assertThat(cached.getValue()).isTrue();
+    assertThat(cached.getReason()).isEqualTo("DISABLED");
+    assertThat(cached.getVariant()).isEqualTo("SdkDefault");
+    assertThat(cached.getErrorCode()).isNull();
+  }
+
+  /** Issue 11: a disabled answer is a success, so its cache-hit event is not marked as failed. */
+  @Test
+  void disabledFlagAnsweredFromTheCache_eventNotMarkedFailed() throws Exception {
+    answer(new RelayAnswer(null, "SdkDefault", "DISABLED", Map.of(RelayAnswer.CACHEABLE_KEY, true, "version", "v2")));
+    GoFeatureFlagProvider provider = ready();
+    provider.getBooleanEvaluation("disabled_bool", true, USER);
+    provider.getBooleanEvaluation("disabled_bool", true, USER);
+
+    List<JsonNode> events = eventsSentAtShutdown(provider);
+
+    assertThat(events).hasSize(1);
+    JsonNode event = events.get(0);
+    assertThat(event.get("default").asBoolean()).isFalse();
+    assertThat(event.get("variation").asText()).isEqualTo("SdkDefault");
+    assertThat(event.get("value").asBoolean()).isTrue();
+    assertThat(event.get("version").asText()).isEqualTo("v2");
+    assertThat(event.get("source").asText()).isEqualTo("PROVIDER_CACHE");
+  }
+
+  /** Issue 11: a context that contains itself threw StackOverflowError into the application. */
+  @Test
+  void selfReferencingContext_invalidContextWithTheDefaultNeverThrows() throws Exception {
+    answer(Answers.notCacheable(false, "off"));
+    MutableStructure loop = new MutableStructure();
+    loop.add("self", loop);
+    MutableContext context = new MutableContext("u1");
+    context.add("team", loop);
+
+    ProviderEvaluation<Boolean> result = ready().getBooleanEvaluation("my-flag", true, context);
+
+    assertThat(result.getValue()).isTrue();
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.INVALID_CONTEXT);
+    assertThat(result.getErrorMessage()).contains("team").contains("deeper than");
+    assertThat(relay.evaluatedFlags()).isEmpty();
+  }
+
+  /** Issue 11: a context that contains itself threw StackOverflowError out of track. */
+  @Test
+  void track_selfReferencingContextOrDetails_droppedNeverThrows() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    List<Value> loop = new ArrayList<>();
+    loop.add(new Value(loop));
+    MutableContext context = new MutableContext("u1");
+    context.add("loop", loop);
+    MutableTrackingEventDetails details = new MutableTrackingEventDetails(1);
+    MutableStructure self = new MutableStructure();
+    self.add("self", self);
+    details.add("self", self);
+
+    assertThatCode(() -> provider.track("checkout", context, null)).doesNotThrowAnyException();
+    assertThatCode(() -> provider.track("checkout", USER, details)).doesNotThrowAnyException();
+    assertThat(eventsSentAtShutdown(provider)).isEmpty();
   }
 
   @Test
