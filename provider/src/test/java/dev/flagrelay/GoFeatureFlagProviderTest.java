@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagrelay.internal.cache.CacheKey;
+import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayHttpException;
@@ -762,6 +764,47 @@ class GoFeatureFlagProviderTest {
 
     await().until(
         () -> provider.getStringEvaluation("my-flag", "red", USER).getErrorCode() == ErrorCode.FLAG_NOT_FOUND);
+  }
+
+  /**
+   * Issue 11: the entry looked up before the relay call was served STALE even though the flag
+   * was invalidated (it changed on the relay) while the call was in flight.
+   */
+  @Test
+  void flagInvalidatedWhileTheRelayCallWasInFlight_relayUnreachable_noStaleAnswer() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.cacheTtl(Duration.ofMillis(50)).cacheStaleGracePeriod(Duration.ofMinutes(5)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    CacheKey key = new CacheKey("my-flag", ContextSnapshot.of(USER));
+    await().until(() -> !provider.cache().get(key).fresh());
+    CountDownLatch inFlight = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          inFlight.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw unreachable();
+        });
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<ProviderEvaluation<String>> result = caller.submit(() -> provider.getStringEvaluation("my-flag", "red", USER));
+      assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
+
+      provider.cache().invalidateFlags(List.of("my-flag")); // what the poller does on a change
+      release.countDown();
+
+      ProviderEvaluation<String> answer = result.get(5, TimeUnit.SECONDS);
+      assertThat(answer.getReason()).isNotEqualTo("STALE");
+      assertThat(answer.getValue()).isEqualTo("red");
+      assertThat(answer.getErrorCode()).isEqualTo(ErrorCode.GENERAL);
+    } finally {
+      caller.shutdownNow();
+    }
   }
 
   @Test

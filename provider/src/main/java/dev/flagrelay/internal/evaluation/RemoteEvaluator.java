@@ -95,6 +95,9 @@ public final class RemoteEvaluator {
     if (cached != null && cached.fresh()) {
       return fromCache(key, type, defaultValue, cached, REASON_CACHED);
     }
+    // The relay is asked even when a stale entry exists. If it cannot be reached, the cache is
+    // looked up again rather than reusing this lookup: the flag may have been invalidated (it
+    // changed on the relay) while the call was in flight, and then nothing old may be served.
     try {
       SingleFlight.Loaded loaded = singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot));
       if (loaded.fromCache()) {
@@ -107,8 +110,9 @@ public final class RemoteEvaluator {
       }
       return result;
     } catch (RelayException e) {
-      if (cached != null && e.unavailable()) {
-        return fromCache(key, type, defaultValue, cached, REASON_STALE);
+      EvaluationCache.Lookup fallback = e.unavailable() ? cache.get(key) : null;
+      if (fallback != null) {
+        return fromCache(key, type, defaultValue, fallback, fallback.fresh() ? REASON_CACHED : REASON_STALE);
       }
       return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
     }
