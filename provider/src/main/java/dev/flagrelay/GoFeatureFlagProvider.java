@@ -282,7 +282,7 @@ public class GoFeatureFlagProvider extends EventProvider {
     if (details == null) {
       return Map.of();
     }
-    Map<String, Object> copy = new HashMap<>(details.asObjectMap());
+    Map<String, Object> copy = new HashMap<>(ContextSnapshot.plainFields(details));
     details.getValue().ifPresent(value -> copy.put("value", value));
     return ContextSnapshot.ofAttributes(copy).attributes();
   }

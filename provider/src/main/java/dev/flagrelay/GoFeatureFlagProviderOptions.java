@@ -1,5 +1,6 @@
 package dev.flagrelay;
 
+import dev.flagrelay.internal.options.HeaderRules;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -31,6 +32,16 @@ public final class GoFeatureFlagProviderOptions {
   public static final Duration DEFAULT_DATA_FLUSH_INTERVAL = Duration.ofSeconds(60);
   /** Default for {@link Builder#maxPendingEvents(int)}: 10 000 events. */
   public static final int DEFAULT_MAX_PENDING_EVENTS = 10_000;
+  /** Largest {@link Builder#timeout(Duration)}: {@code Integer.MAX_VALUE} ms (about 24.8 days), the HTTP client's limit. */
+  public static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+  /** Largest {@link Builder#flagChangePollingInterval(Duration)}: one day. */
+  public static final Duration MAX_FLAG_CHANGE_POLLING_INTERVAL = Duration.ofDays(1);
+  /** Largest {@link Builder#dataFlushInterval(Duration)}: one day. */
+  public static final Duration MAX_DATA_FLUSH_INTERVAL = Duration.ofDays(1);
+  /** Largest {@link Builder#maxPendingEvents(int)}: the buffer holds twice this many, in an {@code int}. */
+  public static final int MAX_PENDING_EVENTS_LIMIT = Integer.MAX_VALUE / 2;
+
+  private static final Duration ONE_MILLISECOND = Duration.ofMillis(1);
 
   private final URI endpoint;
   private final URI dataCollectorEndpoint;
@@ -210,15 +221,29 @@ public final class GoFeatureFlagProviderOptions {
       return this;
     }
 
-    /** API key sent as {@code Authorization: Bearer <key>}; none when null or empty (default). */
+    /**
+     * API key sent as {@code Authorization: Bearer <key>}; none when null or empty (default).
+     * Visible ASCII characters only (no whitespace or control characters): anything else cannot
+     * be sent in an HTTP header. The key never appears in a message.
+     */
     public Builder apiKey(String apiKey) {
+      if (apiKey != null) {
+        int bad = HeaderRules.invalidTokenIndex(apiKey);
+        if (bad >= 0) {
+          throw new IllegalArgumentException(
+              "apiKey has a character an HTTP header cannot carry (whitespace, control or non-ASCII) at index " + bad);
+        }
+      }
       this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
       return this;
     }
 
-    /** Limit for every HTTP request (connect, write, read together). Default 10 s; must be > 0. */
+    /**
+     * Limit for every HTTP request (connect, write, read together). Default 10 s; from 1 ms to
+     * {@link #MAX_TIMEOUT} (the HTTP client reads a limit that rounds to 0 ms as no limit at all).
+     */
     public Builder timeout(Duration timeout) {
-      this.timeout = requirePositive("timeout", timeout);
+      this.timeout = requireMillis("timeout", timeout, MAX_TIMEOUT);
       return this;
     }
 
@@ -282,10 +307,11 @@ public final class GoFeatureFlagProviderOptions {
 
     /**
      * Period of the flag-change poll ({@code GET /v1/flag/change}), with up to 10% jitter added.
-     * Default 120 s; must be > 0.
+     * Default 120 s; from 1 ms to {@link #MAX_FLAG_CHANGE_POLLING_INTERVAL}.
      */
     public Builder flagChangePollingInterval(Duration interval) {
-      this.flagChangePollingInterval = requirePositive("flagChangePollingInterval", interval);
+      this.flagChangePollingInterval =
+          requireMillis("flagChangePollingInterval", interval, MAX_FLAG_CHANGE_POLLING_INTERVAL);
       return this;
     }
 
@@ -319,19 +345,26 @@ public final class GoFeatureFlagProviderOptions {
       return this;
     }
 
-    /** How often recorded events are sent to the collector. Default 60 s; must be > 0. */
+    /**
+     * How often recorded events are sent to the collector. Default 60 s; from 1 ms to {@link
+     * #MAX_DATA_FLUSH_INTERVAL}.
+     */
     public Builder dataFlushInterval(Duration interval) {
-      this.dataFlushInterval = requirePositive("dataFlushInterval", interval);
+      this.dataFlushInterval = requireMillis("dataFlushInterval", interval, MAX_DATA_FLUSH_INTERVAL);
       return this;
     }
 
     /**
      * Events queued before a flush starts early; the buffer holds at most twice this and drops
-     * the oldest beyond. Default 10 000; must be > 0.
+     * the oldest beyond. Default 10 000; from 1 to {@link #MAX_PENDING_EVENTS_LIMIT}.
      */
     public Builder maxPendingEvents(int maxPendingEvents) {
       if (maxPendingEvents <= 0) {
         throw new IllegalArgumentException("maxPendingEvents <= 0: " + maxPendingEvents);
+      }
+      if (maxPendingEvents > MAX_PENDING_EVENTS_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxPendingEvents > " + MAX_PENDING_EVENTS_LIMIT + " (the buffer holds twice as many): " + maxPendingEvents);
       }
       this.maxPendingEvents = maxPendingEvents;
       return this;
@@ -392,25 +425,35 @@ public final class GoFeatureFlagProviderOptions {
       return value;
     }
 
+    /** {@code value} if it is at least 1 ms (not rounded to 0) and at most {@code max}. */
+    private static Duration requireMillis(String option, Duration value, Duration max) {
+      requirePositive(option, value);
+      if (value.compareTo(ONE_MILLISECOND) < 0) {
+        throw new IllegalArgumentException(option + " < 1 ms (it would round to 0 ms): " + value);
+      }
+      if (value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(option + " > " + max + ": " + value);
+      }
+      return value;
+    }
+
     private static void checkHeaderName(String name) {
       if (name.isEmpty()) {
         throw new IllegalArgumentException("headers: header name is empty");
       }
-      for (int i = 0; i < name.length(); i++) {
-        char c = name.charAt(i);
-        if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-          throw new IllegalArgumentException("headers: invalid character in header name: " + name);
-        }
+      if (HeaderRules.invalidNameIndex(name) >= 0) {
+        throw new IllegalArgumentException("headers: invalid character in header name: " + name);
       }
     }
 
     private static void checkHeaderValue(String name, String value) {
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if ((c < ' ' && c != '\t') || c == 0x7f) {
-          throw new IllegalArgumentException(
-              "headers: invalid character in value of header '" + name + "'");
-        }
+      int bad = HeaderRules.invalidValueIndex(value);
+      if (bad >= 0) {
+        throw new IllegalArgumentException(
+            "headers: value of header '"
+                + name
+                + "' has a character an HTTP header cannot carry (control or non-ASCII) at index "
+                + bad);
       }
     }
   }

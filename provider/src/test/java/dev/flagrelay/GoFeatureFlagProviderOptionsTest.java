@@ -325,4 +325,123 @@ class GoFeatureFlagProviderOptionsTest {
 
     assertThat(options.toString()).doesNotContain("gateway-secret-456");
   }
+
+  // Issue 11: values OkHttp refuses (or silently turns into "no timeout") are refused at build().
+
+  @Test
+  void timeout_belowOneMillisecond_rejectedNamingTimeout() {
+    // OkHttp turns a duration that rounds to 0 ms into "no timeout at all".
+    assertThatThrownBy(() -> builder().timeout(Duration.ofNanos(999_999)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
+  }
+
+  @Test
+  void timeout_aboveWhatOkHttpAccepts_rejectedNamingTimeout() {
+    assertThatThrownBy(() -> builder().timeout(Duration.ofMillis(Integer.MAX_VALUE + 1L)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
+  }
+
+  @Test
+  void timeout_atBothLimits_acceptedByTheHttpClient() {
+    for (Duration limit : List.of(Duration.ofMillis(1), GoFeatureFlagProviderOptions.MAX_TIMEOUT)) {
+      GoFeatureFlagProviderOptions options = builder().timeout(limit).build();
+
+      assertThatCode(() -> new GoFeatureFlagProvider(options).shutdown()).doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void flagChangePollingInterval_belowOneMillisecond_rejected() {
+    assertThatThrownBy(() -> builder().flagChangePollingInterval(Duration.ofNanos(500)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flagChangePollingInterval");
+  }
+
+  @Test
+  void flagChangePollingInterval_aboveTheMaximum_rejected() {
+    Duration tooLong = GoFeatureFlagProviderOptions.MAX_FLAG_CHANGE_POLLING_INTERVAL.plusMillis(1);
+
+    assertThatThrownBy(() -> builder().flagChangePollingInterval(tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flagChangePollingInterval");
+    assertThatThrownBy(() -> builder().flagChangePollingInterval(Duration.ofSeconds(Long.MAX_VALUE)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flagChangePollingInterval");
+  }
+
+  @Test
+  void dataFlushInterval_belowOneMillisecond_rejected() {
+    assertThatThrownBy(() -> builder().dataFlushInterval(Duration.ofNanos(1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dataFlushInterval");
+  }
+
+  @Test
+  void dataFlushInterval_aboveTheMaximum_rejected() {
+    Duration tooLong = GoFeatureFlagProviderOptions.MAX_DATA_FLUSH_INTERVAL.plusMillis(1);
+
+    assertThatThrownBy(() -> builder().dataFlushInterval(tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dataFlushInterval");
+  }
+
+  @Test
+  void intervals_atTheirMaximum_accepted() {
+    assertThatCode(
+            () ->
+                builder()
+                    .flagChangePollingInterval(GoFeatureFlagProviderOptions.MAX_FLAG_CHANGE_POLLING_INTERVAL)
+                    .dataFlushInterval(GoFeatureFlagProviderOptions.MAX_DATA_FLUSH_INTERVAL)
+                    .build())
+        .doesNotThrowAnyException();
+  }
+
+  /** The buffer holds twice maxPendingEvents: beyond half of Integer.MAX_VALUE that overflows. */
+  @ParameterizedTest
+  @ValueSource(ints = {Integer.MAX_VALUE / 2 + 1, Integer.MAX_VALUE})
+  void maxPendingEvents_twiceDoesNotFitAnInt_rejectedNamingTheOption(int value) {
+    assertThatThrownBy(() -> builder().maxPendingEvents(value).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxPendingEvents")
+        .hasMessageContaining(String.valueOf(value));
+  }
+
+  @Test
+  void maxPendingEvents_atTheMaximum_providerBuilds() {
+    GoFeatureFlagProviderOptions options = builder().maxPendingEvents(GoFeatureFlagProviderOptions.MAX_PENDING_EVENTS_LIMIT).build();
+
+    assertThatCode(() -> new GoFeatureFlagProvider(options).shutdown()).doesNotThrowAnyException();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"secr\u00e9t-value", "line\nbreak-value", "bell\u0007-value", "del\u007f-value", "snow\u2603-value"})
+  void headerValue_thatOkHttpRefuses_rejectedWithoutEchoingTheValue(String value) {
+    assertThatThrownBy(() -> builder().header("X-Token", value).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("X-Token")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(value).doesNotContain("-value"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"k\u00e9y-secret", "key-secret\n", "key\u0000-secret", "key-secret ", " key-secret", "key secret"})
+  void apiKey_thatCannotBeSentInAHeader_rejectedWithoutEchoingTheKey(String key) {
+    assertThatThrownBy(() -> builder().apiKey(key).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("apiKey")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain(key));
+  }
+
+  @Test
+  void headerValueAndApiKey_everyPrintableAsciiCharacter_acceptedByTheHttpClient() {
+    StringBuilder printable = new StringBuilder("\t");
+    for (char c = '!'; c <= '~'; c++) {
+      printable.append(c);
+    }
+    GoFeatureFlagProviderOptions options =
+        builder().header("X-All", printable.toString()).apiKey(printable.substring(1)).build();
+
+    assertThatCode(() -> new GoFeatureFlagProvider(options).shutdown()).doesNotThrowAnyException();
+  }
 }

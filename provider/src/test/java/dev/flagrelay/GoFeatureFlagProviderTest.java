@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagrelay.internal.cache.CacheKey;
+import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayHttpException;
@@ -21,6 +23,7 @@ import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.MutableTrackingEventDetails;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
@@ -352,6 +355,76 @@ class GoFeatureFlagProviderTest {
     assertThat(result.getVariant()).isEqualTo("SdkDefault");
     assertThat(result.getFlagMetadata().getString("description")).isEqualTo("off");
     assertThat(result.getErrorCode()).isNull();
+  }
+
+  /** Issue 11: a disabled answer served from the cache was reported CACHED (GOFF-EVAL-008). */
+  @Test
+  void disabledFlagAnsweredFromTheCache_staysDisabledWithTheDefault() throws Exception {
+    answer(new RelayAnswer(null, "SdkDefault", "DISABLED", Map.of(RelayAnswer.CACHEABLE_KEY, true)));
+    GoFeatureFlagProvider provider = ready();
+    provider.getBooleanEvaluation("disabled_bool", true, USER);
+
+    ProviderEvaluation<Boolean> cached = provider.getBooleanEvaluation("disabled_bool", true, USER);
+
+    assertThat(relay.evaluatedFlags()).containsExactly("disabled_bool");
+    assertThat(cached.getValue()).isTrue();
+    assertThat(cached.getReason()).isEqualTo("DISABLED");
+    assertThat(cached.getVariant()).isEqualTo("SdkDefault");
+    assertThat(cached.getErrorCode()).isNull();
+  }
+
+  /** Issue 11: a disabled answer is a success, so its cache-hit event is not marked as failed. */
+  @Test
+  void disabledFlagAnsweredFromTheCache_eventNotMarkedFailed() throws Exception {
+    answer(new RelayAnswer(null, "SdkDefault", "DISABLED", Map.of(RelayAnswer.CACHEABLE_KEY, true, "version", "v2")));
+    GoFeatureFlagProvider provider = ready();
+    provider.getBooleanEvaluation("disabled_bool", true, USER);
+    provider.getBooleanEvaluation("disabled_bool", true, USER);
+
+    List<JsonNode> events = eventsSentAtShutdown(provider);
+
+    assertThat(events).hasSize(1);
+    JsonNode event = events.get(0);
+    assertThat(event.get("default").asBoolean()).isFalse();
+    assertThat(event.get("variation").asText()).isEqualTo("SdkDefault");
+    assertThat(event.get("value").asBoolean()).isTrue();
+    assertThat(event.get("version").asText()).isEqualTo("v2");
+    assertThat(event.get("source").asText()).isEqualTo("PROVIDER_CACHE");
+  }
+
+  /** Issue 11: a context that contains itself threw StackOverflowError into the application. */
+  @Test
+  void selfReferencingContext_invalidContextWithTheDefaultNeverThrows() throws Exception {
+    answer(Answers.notCacheable(false, "off"));
+    MutableStructure loop = new MutableStructure();
+    loop.add("self", loop);
+    MutableContext context = new MutableContext("u1");
+    context.add("team", loop);
+
+    ProviderEvaluation<Boolean> result = ready().getBooleanEvaluation("my-flag", true, context);
+
+    assertThat(result.getValue()).isTrue();
+    assertThat(result.getErrorCode()).isEqualTo(ErrorCode.INVALID_CONTEXT);
+    assertThat(result.getErrorMessage()).contains("team").contains("deeper than");
+    assertThat(relay.evaluatedFlags()).isEmpty();
+  }
+
+  /** Issue 11: a context that contains itself threw StackOverflowError out of track. */
+  @Test
+  void track_selfReferencingContextOrDetails_droppedNeverThrows() throws Exception {
+    GoFeatureFlagProvider provider = ready();
+    List<Value> loop = new ArrayList<>();
+    loop.add(new Value(loop));
+    MutableContext context = new MutableContext("u1");
+    context.add("loop", loop);
+    MutableTrackingEventDetails details = new MutableTrackingEventDetails(1);
+    MutableStructure self = new MutableStructure();
+    self.add("self", self);
+    details.add("self", self);
+
+    assertThatCode(() -> provider.track("checkout", context, null)).doesNotThrowAnyException();
+    assertThatCode(() -> provider.track("checkout", USER, details)).doesNotThrowAnyException();
+    assertThat(eventsSentAtShutdown(provider)).isEmpty();
   }
 
   @Test
@@ -691,6 +764,47 @@ class GoFeatureFlagProviderTest {
 
     await().until(
         () -> provider.getStringEvaluation("my-flag", "red", USER).getErrorCode() == ErrorCode.FLAG_NOT_FOUND);
+  }
+
+  /**
+   * Issue 11: the entry looked up before the relay call was served STALE even though the flag
+   * was invalidated (it changed on the relay) while the call was in flight.
+   */
+  @Test
+  void flagInvalidatedWhileTheRelayCallWasInFlight_relayUnreachable_noStaleAnswer() throws Exception {
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.cacheTtl(Duration.ofMillis(50)).cacheStaleGracePeriod(Duration.ofMinutes(5)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    CacheKey key = new CacheKey("my-flag", ContextSnapshot.of(USER));
+    await().until(() -> !provider.cache().get(key).fresh());
+    CountDownLatch inFlight = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          inFlight.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw unreachable();
+        });
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<ProviderEvaluation<String>> result = caller.submit(() -> provider.getStringEvaluation("my-flag", "red", USER));
+      assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
+
+      provider.cache().invalidateFlags(List.of("my-flag")); // what the poller does on a change
+      release.countDown();
+
+      ProviderEvaluation<String> answer = result.get(5, TimeUnit.SECONDS);
+      assertThat(answer.getReason()).isNotEqualTo("STALE");
+      assertThat(answer.getValue()).isEqualTo("red");
+      assertThat(answer.getErrorCode()).isEqualTo(ErrorCode.GENERAL);
+    } finally {
+      caller.shutdownNow();
+    }
   }
 
   @Test

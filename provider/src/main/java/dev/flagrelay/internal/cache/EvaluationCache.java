@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Design: entries are immutable ({@link Entry}) and carry the {@link Generations.Stamp} of the
  * relay call that produced them; a hit is only served while that stamp is current, so no
- * invalidation can be undone by a call that was in flight when it happened. Freshness is checked
+ * invalidation can be undone by a call that was in flight when it happened, and a write never
+ * replaces an entry of a later generation. Freshness is checked
  * against an injectable clock: an entry past its TTL is still returned, marked not fresh, until
  * the stale grace period ends too, so the caller can serve it when the relay cannot be reached;
  * after that it is removed when next looked up. Caffeine bounds the size (W-TinyLFU eviction, not
@@ -50,7 +51,11 @@ public final class EvaluationCache {
   /** The current entry for {@code key}, fresh or stale, or null. */
   public Lookup get(CacheKey key) {
     Entry entry = entries.getIfPresent(key);
-    if (entry == null || !generations.isCurrent(entry.stamp())) {
+    if (entry == null) {
+      return null;
+    }
+    if (!generations.isCurrent(entry.stamp())) {
+      entries.asMap().remove(key, entry); // Stored just as it was invalidated: never served.
       return null;
     }
     long now = nanoTime.getAsLong();
@@ -72,12 +77,18 @@ public final class EvaluationCache {
     return generations.isCurrent(stamp);
   }
 
-  /** Stores {@code answer} unless an invalidation happened since {@code stamp} was taken. */
+  /**
+   * Stores {@code answer} unless an invalidation happened since {@code stamp} was taken, and
+   * never over an entry from a later generation: a write that passed its check and was then
+   * delayed while the flag was invalidated and answered again must not replace the newer answer.
+   */
   void put(CacheKey key, RelayAnswer answer, Generations.Stamp stamp) {
-    if (generations.isCurrent(stamp)) {
-      FeatureEvent served = FeatureEvent.servedFromCache(key.flagKey(), key.context(), answer);
-      entries.put(key, new Entry(answer, served, nanoTime.getAsLong(), stamp));
+    if (!generations.isCurrent(stamp)) {
+      return;
     }
+    FeatureEvent served = FeatureEvent.servedFromCache(key.flagKey(), key.context(), answer);
+    Entry entry = new Entry(answer, served, nanoTime.getAsLong(), stamp);
+    entries.asMap().compute(key, (k, existing) -> existing != null && existing.stamp().isAfter(stamp) ? existing : entry);
   }
 
   /** Drops every entry of the given flags, and any answer for them now in flight. */

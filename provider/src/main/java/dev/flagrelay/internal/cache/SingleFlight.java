@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Makes concurrent misses for one key share one relay call. The first caller (the leader) makes
  * the call on its own thread; the others wait for its outcome, bounded by the timeout. A failure
- * reaches every waiter. A flight started before an invalidation is not joined by callers that
- * arrive after it: they start a new one.
+ * reaches every waiter, except one caused by interrupting the leader: an interrupt belongs to the
+ * interrupted thread, so the leader alone fails (keeping its interrupt flag) and abandons the
+ * flight, and its waiters start over (one of them leads a new call). A flight started before an
+ * invalidation is not joined by callers that arrive after it: they start a new one.
  */
 public final class SingleFlight {
   private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
@@ -38,12 +40,7 @@ public final class SingleFlight {
    * An answer; whether it came from the cache rather than from a relay call; and whether this
    * caller waited for another's call (the relay then saw one evaluation for several callers).
    */
-  public record Loaded(RelayAnswer answer, boolean fromCache, boolean shared) {
-    /** Whether the relay never saw this caller's evaluation, so the provider must report it. */
-    public boolean unseenByRelay() {
-      return fromCache || shared;
-    }
-  }
+  public record Loaded(RelayAnswer answer, boolean fromCache, boolean shared) {}
 
   /**
    * Returns the answer of the one call made for {@code key}, by this thread or another, or the
@@ -53,7 +50,11 @@ public final class SingleFlight {
     while (true) {
       Flight running = flights.get(key);
       if (running != null && cache.isCurrent(running.stamp)) {
-        return await(running);
+        Loaded shared = await(running);
+        if (shared != null) {
+          return shared;
+        }
+        continue; // Its leader was interrupted and abandoned it: start over.
       }
       Flight mine = new Flight(cache.stamp(key.flagKey()));
       boolean leader =
@@ -70,11 +71,24 @@ public final class SingleFlight {
       flight.result.complete(loaded);
       return loaded;
     } catch (RelayException | RuntimeException | Error e) {
-      flight.result.completeExceptionally(e);
+      if (Thread.currentThread().isInterrupted()) {
+        abandon(key, flight); // The failure is this thread's own (OkHttp: "interrupted").
+      } else {
+        flight.result.completeExceptionally(e);
+      }
       throw e;
     } finally {
       flights.remove(key, flight);
     }
+  }
+
+  /**
+   * Takes the flight out of the map, then releases its waiters with no outcome (null), so that
+   * none of them finds it again when it starts over.
+   */
+  private void abandon(CacheKey key, Flight flight) {
+    flights.remove(key, flight);
+    flight.result.complete(null);
   }
 
   /**
@@ -93,6 +107,7 @@ public final class SingleFlight {
     return new Loaded(answer, false, false);
   }
 
+  /** The leader's outcome as this waiter's, or null when the leader abandoned the flight. */
   private Loaded await(Flight flight) throws RelayException {
     try {
       waiting.incrementAndGet();
@@ -102,7 +117,7 @@ public final class SingleFlight {
       } finally {
         waiting.decrementAndGet();
       }
-      return new Loaded(leaders.answer(), leaders.fromCache(), true);
+      return leaders == null ? null : new Loaded(leaders.answer(), leaders.fromCache(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RelayUnreachableException("interrupted while waiting for the same evaluation in flight", e, false);
@@ -133,6 +148,7 @@ public final class SingleFlight {
 
   private static final class Flight {
     final Generations.Stamp stamp;
+    /** The leader's outcome; completed with null when the leader was interrupted (abandoned). */
     final CompletableFuture<Loaded> result = new CompletableFuture<>();
 
     Flight(Generations.Stamp stamp) {

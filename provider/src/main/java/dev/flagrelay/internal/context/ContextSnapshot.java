@@ -31,10 +31,22 @@ import java.util.Set;
  * evaluation. An {@code ImmutableContext} (alone, or as the only non-empty layer the SDK wraps) is
  * read without the SDK's defensive copies ({@link SdkContexts}); anything else is read key by key
  * ({@code keySet} and {@code getValue}), because the SDK's whole-map views deep-copy every layer.
+ *
+ * <p>Depth is bounded ({@link #MAX_DEPTH}): the SDK lets a {@code MutableStructure} or a list
+ * contain itself and puts no limit on nesting, and an unbounded copy would throw {@code
+ * StackOverflowError} into the application. Because every snapshot is bounded, so is every
+ * recursion over it afterwards ({@code equals}, {@code hashCode}, JSON encoding).
  */
 public final class ContextSnapshot {
   public static final String TARGETING_KEY = "targetingKey";
   public static final ContextSnapshot EMPTY = new ContextSnapshot(new String[0], new Object[0]);
+  /**
+   * How deeply attribute values may nest: a top-level attribute's value is level 1, the fields
+   * and items of a structure or list at level n are level n + 1. Far beyond any real targeting context, far below a stack overflow or Jackson's
+   * own nesting limit (1000).
+   */
+  public static final int MAX_DEPTH = 64;
+
   private static final int MAX_COPY_ATTEMPTS = 8;
 
   private final String[] names;
@@ -52,6 +64,7 @@ public final class ContextSnapshot {
    * a bounded number of times.
    *
    * @throws ConcurrentModificationException when every attempt raced with a writer
+   * @throws ContextTooDeepException when a value nests deeper than {@link #MAX_DEPTH}
    */
   public static ContextSnapshot of(EvaluationContext context) {
     if (context == null) {
@@ -69,15 +82,33 @@ public final class ContextSnapshot {
     throw last;
   }
 
-  /** Builds a snapshot from plain values, as {@link #of} would store them. */
+  /**
+   * Builds a snapshot from plain values, as {@link #of} would store them.
+   *
+   * @throws ContextTooDeepException when a value nests deeper than {@link #MAX_DEPTH}
+   */
   public static ContextSnapshot ofAttributes(Map<String, ?> attributes) {
     String[] names = attributes.keySet().toArray(new String[0]);
     Arrays.sort(names);
     Object[] values = new Object[names.length];
     for (int i = 0; i < names.length; i++) {
-      values[i] = freezePlain(attributes.get(names[i]));
+      values[i] = freezePlain(attributes.get(names[i]), names[i], 1);
     }
     return new ContextSnapshot(names, values);
+  }
+
+  /**
+   * The fields of {@code structure} (tracking details, for one) as plain immutable values, read
+   * key by key: the SDK's {@code asObjectMap} recurses without a bound.
+   *
+   * @throws ContextTooDeepException when a value nests deeper than {@link #MAX_DEPTH}
+   */
+  public static Map<String, Object> plainFields(Structure structure) {
+    Map<String, Object> copy = new HashMap<>();
+    for (String name : structure.keySet()) {
+      copy.put(name, freeze(structure.getValue(name), name, 1));
+    }
+    return Collections.unmodifiableMap(copy);
   }
 
   private static ContextSnapshot copy(EvaluationContext context) {
@@ -101,7 +132,7 @@ public final class ContextSnapshot {
       values[i] =
           names[i].equals(TARGETING_KEY) && targetingKey != null
               ? targetingKey
-              : freeze(context.getValue(names[i]));
+              : freeze(context.getValue(names[i]), names[i], 1);
     }
     return new ContextSnapshot(names, values);
   }
@@ -119,7 +150,7 @@ public final class ContextSnapshot {
     int count = 0;
     for (Map.Entry<String, Value> attribute : attributes.entrySet()) {
       names[count] = attribute.getKey();
-      values[count] = freeze(attribute.getValue());
+      values[count] = freeze(attribute.getValue(), attribute.getKey(), 1);
       count++;
     }
     sortByName(names, values);
@@ -147,9 +178,13 @@ public final class ContextSnapshot {
     return SdkContexts.immutableAttributes(context) != null;
   }
 
-  private static Object freeze(Value value) {
+  /** A frozen copy of {@code value}, found at {@code depth} under top-level {@code attribute}. */
+  private static Object freeze(Value value, String attribute, int depth) {
     if (value == null) {
       return null;
+    }
+    if (depth > MAX_DEPTH) {
+      throw new ContextTooDeepException(attribute);
     }
     Object inner = value.asObject();
     // The immutable scalars first, by class: an interface test (Structure, List) that fails on a
@@ -159,39 +194,42 @@ public final class ContextSnapshot {
       return inner;
     }
     if (inner instanceof Structure structure) {
-      return freezeStructure(structure);
+      return freezeStructure(structure, attribute, depth);
     }
     if (inner instanceof List) {
       List<Value> source = value.asList();
       List<Object> copy = new ArrayList<>(source.size());
       for (Value item : source) {
-        copy.add(freeze(item));
+        copy.add(freeze(item, attribute, depth + 1));
       }
       return Collections.unmodifiableList(copy);
     }
     return inner; // Nothing else is stored in a Value.
   }
 
-  private static Map<String, Object> freezeStructure(Structure structure) {
+  private static Map<String, Object> freezeStructure(Structure structure, String attribute, int depth) {
     Map<String, Value> source = structure.asUnmodifiableMap();
     Map<String, Object> copy = new HashMap<>(Math.max(4, source.size() * 2));
     for (Map.Entry<String, Value> entry : source.entrySet()) {
-      copy.put(entry.getKey(), freeze(entry.getValue()));
+      copy.put(entry.getKey(), freeze(entry.getValue(), attribute, depth + 1));
     }
     return Collections.unmodifiableMap(copy);
   }
 
   @SuppressWarnings("unchecked")
-  private static Object freezePlain(Object value) {
+  private static Object freezePlain(Object value, String attribute, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new ContextTooDeepException(attribute);
+    }
     if (value instanceof Map) {
       Map<String, Object> copy = new HashMap<>();
-      ((Map<String, ?>) value).forEach((key, item) -> copy.put(key, freezePlain(item)));
+      ((Map<String, ?>) value).forEach((key, item) -> copy.put(key, freezePlain(item, attribute, depth + 1)));
       return Collections.unmodifiableMap(copy);
     }
     if (value instanceof List) {
       List<Object> copy = new ArrayList<>();
       for (Object item : (List<?>) value) {
-        copy.add(freezePlain(item));
+        copy.add(freezePlain(item, attribute, depth + 1));
       }
       return Collections.unmodifiableList(copy);
     }

@@ -2,6 +2,9 @@ package dev.flagrelay.internal.evaluation;
 
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.Value;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +28,12 @@ public final class FlagType<T> {
   public static final FlagType<Long> LONG = new FlagType<>("long", FlagType::toLong);
   public static final FlagType<Double> DOUBLE = new FlagType<>("double", FlagType::toDouble);
   public static final FlagType<Value> OBJECT = new FlagType<>("object", FlagType::toObject);
+
+  /**
+   * {@code new Value(Long)}, which SDK 1.22 added; null on older SDKs, where a long beyond the
+   * int range inside an object value can only be carried as a double. Looked up once.
+   */
+  private static final MethodHandle VALUE_OF_LONG = valueOfLong();
 
   private final String name;
   private final Function<Object, T> converter;
@@ -78,6 +87,27 @@ public final class FlagType<T> {
     return raw instanceof Map || raw instanceof List ? toValue(raw) : null;
   }
 
+  private static MethodHandle valueOfLong() {
+    try {
+      return MethodHandles.publicLookup()
+          .findConstructor(Value.class, MethodType.methodType(void.class, Long.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null; // SDK before 1.22.
+    }
+  }
+
+  /** The exact long on SDK 1.22+, else the nearest double (the best an older {@code Value} holds). */
+  private static Value longValue(Long number) {
+    if (VALUE_OF_LONG != null) {
+      try {
+        return (Value) VALUE_OF_LONG.invokeExact(number);
+      } catch (Throwable e) {
+        // A constructor that stores its argument does not throw; if it ever did, fall back.
+      }
+    }
+    return new Value(number.doubleValue());
+  }
+
   /** A fresh {@link Value} for an immutable Java tree; structures are {@link ImmutableStructure}. */
   public static Value toValue(Object raw) {
     if (raw == null) {
@@ -93,9 +123,8 @@ public final class FlagType<T> {
       return new Value(number);
     }
     if (raw instanceof Long number) {
-      // Value(Long) exists only since SDK 1.22: out-of-int-range longs inside objects become doubles.
       long l = number;
-      return l == (int) l ? new Value((int) l) : new Value((double) l);
+      return l == (int) l ? new Value((int) l) : longValue(number);
     }
     if (raw instanceof Number number) {
       return new Value(number.doubleValue());

@@ -4,6 +4,7 @@ import dev.flagrelay.internal.cache.CacheKey;
 import dev.flagrelay.internal.cache.EvaluationCache;
 import dev.flagrelay.internal.cache.SingleFlight;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.context.ContextTooDeepException;
 import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -70,6 +71,8 @@ public final class RemoteEvaluator {
       snapshot = ContextSnapshot.of(context);
     } catch (ConcurrentModificationException e) {
       return error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
+    } catch (ContextTooDeepException e) {
+      return error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
     }
     return cache == null
         ? fromRelay(flagKey, type, defaultValue, snapshot)
@@ -92,6 +95,9 @@ public final class RemoteEvaluator {
     if (cached != null && cached.fresh()) {
       return fromCache(key, type, defaultValue, cached, REASON_CACHED);
     }
+    // The relay is asked even when a stale entry exists. If it cannot be reached, the cache is
+    // looked up again rather than reusing this lookup: the flag may have been invalidated (it
+    // changed on the relay) while the call was in flight, and then nothing old may be served.
     try {
       SingleFlight.Loaded loaded = singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot));
       if (loaded.fromCache()) {
@@ -104,8 +110,9 @@ public final class RemoteEvaluator {
       }
       return result;
     } catch (RelayException e) {
-      if (cached != null && e.unavailable()) {
-        return fromCache(key, type, defaultValue, cached, REASON_STALE);
+      EvaluationCache.Lookup fallback = e.unavailable() ? cache.get(key) : null;
+      if (fallback != null) {
+        return fromCache(key, type, defaultValue, fallback, fallback.fresh() ? REASON_CACHED : REASON_STALE);
       }
       return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
     }
@@ -151,11 +158,12 @@ public final class RemoteEvaluator {
       String flagKey, FlagType<T> type, T defaultValue, RelayAnswer answer, String reasonOverride) {
     Object raw = answer.value();
     if (raw == null) {
-      String reason = reasonOverride != null ? reasonOverride : answer.reason();
+      // Disabled: the relay's reason stands however the answer was served (GOFF-EVAL-008); a
+      // cached or stale disabled flag is still disabled, and the caller's default is no error.
       return ProviderEvaluation.<T>builder()
           .value(defaultValue)
           .variant(answer.variant() != null ? answer.variant() : SDK_DEFAULT_VARIANT)
-          .reason(reason != null ? reason : Reason.DISABLED.name())
+          .reason(answer.reason() != null ? answer.reason() : Reason.DISABLED.name())
           .flagMetadata(answer.flagMetadata())
           .build();
     }
@@ -188,7 +196,8 @@ public final class RemoteEvaluator {
   }
 
   private FeatureEvent featureEvent(CacheKey key, RelayAnswer answer, ProviderEvaluation<?> result) {
-    boolean failed = result.getErrorCode() != null || answer.value() == null;
+    // A disabled flag (no value) is a success that hands out the caller's default: not failed.
+    boolean failed = result.getErrorCode() != null;
     ContextSnapshot context = key.context();
     return new FeatureEvent(
         FeatureEvent.contextKind(context),
@@ -196,7 +205,7 @@ public final class RemoteEvaluator {
         clock.millis() / 1000,
         key.flagKey(),
         failed || result.getVariant() == null ? SDK_DEFAULT_VARIANT : result.getVariant(),
-        failed ? plain(result.getValue()) : answer.value(),
+        failed || answer.value() == null ? plain(result.getValue()) : answer.value(),
         failed,
         answer.version(),
         FeatureEvent.SOURCE_PROVIDER_CACHE);

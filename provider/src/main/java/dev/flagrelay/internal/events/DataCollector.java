@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Buffers collector events and sends them from one background thread ({@code goff-data-collector}).
  *
- * <p>Design: {@link #record} appends to a lock-free deque and counts it; it never waits, never
- * parks and never does I/O, so evaluating threads do not queue behind one another (a lock here
+ * <p>Design: {@link #record} appends to a lock-free deque and counts it; it never waits for a
+ * flush and never does I/O, and appending never parks, so evaluating threads do not queue behind
+ * one another (an early-flush request alone takes the executor's queue lock briefly; a lock here
  * made 4 threads on 2 cores slower than 1). Every event leaves the deque through exactly one
  * {@code pollFirst}, and whoever polls it accounts for it: the sender (sent, requeued or
  * refused), a recorder that overflowed the cap (dropped, oldest first), or shutdown (dropped).

@@ -194,4 +194,50 @@ class EvaluationCacheTest {
 
     assertThat(cache.estimatedSize()).isLessThanOrEqualTo(10);
   }
+
+  /**
+   * Issue 11: a write that passed its stamp check, then lost the processor while the flag was
+   * invalidated and a newer answer stored, must not replace that newer answer. The ticker read
+   * between the check and the store is where the newer write is made to happen.
+   */
+  @Test
+  void put_olderWriteLandingAfterANewerOne_keepsTheNewer() {
+    RelayAnswer older = Answers.cacheable("old", "o");
+    RelayAnswer newer = Answers.cacheable("new", "n");
+    CacheKey key = key("f", "u1");
+    AtomicLong clock = new AtomicLong();
+    EvaluationCache[] cache = new EvaluationCache[1];
+    boolean[] interleaved = {false};
+    cache[0] =
+        new EvaluationCache(
+            100,
+            TTL,
+            GRACE,
+            () -> {
+              if (!interleaved[0]) {
+                interleaved[0] = true; // Between the older write's check and its store:
+                cache[0].invalidateFlags(List.of("f"));
+                cache[0].put(key, newer, cache[0].stamp("f"));
+              }
+              return clock.get();
+            });
+    Generations.Stamp olderStamp = cache[0].stamp("f");
+
+    cache[0].put(key, older, olderStamp);
+
+    assertThat(interleaved[0]).isTrue();
+    assertThat(cache[0].get(key)).isNotNull().extracting(EvaluationCache.Lookup::answer).isSameAs(newer);
+  }
+
+  @Test
+  void put_sameGenerationTwice_laterWriteWins() {
+    EvaluationCache cache = cache(TTL);
+    Generations.Stamp stamp = cache.stamp("f");
+    RelayAnswer later = Answers.cacheable("later", "l");
+
+    cache.put(key("f", "u1"), ANSWER, stamp);
+    cache.put(key("f", "u1"), later, stamp);
+
+    assertThat(cache.get(key("f", "u1")).answer()).isSameAs(later);
+  }
 }

@@ -291,4 +291,45 @@ class SingleFlightTest {
     }
     assertThat(leader.get(5, TimeUnit.SECONDS)).isSameAs(CACHEABLE);
   }
+
+  /**
+   * Issue 11: an interrupt is its own thread's business. The leader's call failed because the
+   * leader was interrupted; the waiters used to receive that failure ("did not answer within ..."),
+   * now they start a call of their own and get the real answer.
+   */
+  @Test
+  void leaderInterrupted_waitersGetTheRealAnswerAndLeaderKeepsItsInterrupt() throws Exception {
+    GatedCall interruptible = new GatedCall(() -> CACHEABLE);
+    AtomicInteger waiterCalls = new AtomicInteger();
+    CountDownLatch leaderRunning = new CountDownLatch(1);
+    Thread[] leaderThread = new Thread[1];
+    Future<Boolean> leaderKeptInterrupt =
+        threads.submit(
+            () -> {
+              leaderThread[0] = Thread.currentThread();
+              leaderRunning.countDown();
+              try {
+                singleFlight.load(KEY, interruptible);
+                return false;
+              } catch (RelayUnreachableException e) {
+                return Thread.currentThread().isInterrupted();
+              }
+            });
+    assertThat(leaderRunning.await(5, TimeUnit.SECONDS)).isTrue();
+    interruptible.awaitStarted();
+    Future<RelayAnswer> waiter =
+        loadInBackground(
+            () -> {
+              waiterCalls.incrementAndGet();
+              return CACHEABLE;
+            });
+    await().until(() -> singleFlight.waiters() == 1);
+
+    leaderThread[0].interrupt();
+
+    assertThat(leaderKeptInterrupt.get(5, TimeUnit.SECONDS)).as("leader failed and kept its interrupt").isTrue();
+    assertThat(waiter.get(5, TimeUnit.SECONDS)).isSameAs(CACHEABLE);
+    assertThat(waiterCalls).hasValue(1);
+    assertThat(singleFlight.inFlight()).isZero();
+  }
 }

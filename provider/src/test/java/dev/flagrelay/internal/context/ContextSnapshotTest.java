@@ -3,12 +3,14 @@ package dev.flagrelay.internal.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagrelay.internal.json.JsonCodec;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.LayeredEvaluationContext;
 import dev.openfeature.sdk.MutableContext;
 import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.Value;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -261,5 +263,79 @@ class ContextSnapshotTest {
 
     assertThat(ContextSnapshot.readsWithoutCopies(layered)).isFalse();
     assertThat(ContextSnapshot.of(layered).get("plan")).isEqualTo("free");
+  }
+
+  // Depth (issue 11: a context that contains itself threw StackOverflowError).
+
+  /** A chain of structures {@code levels} deep: the attribute's value is level 1. */
+  private static MutableStructure nested(int levels) {
+    MutableStructure innermost = new MutableStructure().add("leaf", "x");
+    MutableStructure current = innermost;
+    for (int level = 2; level < levels; level++) {
+      current = new MutableStructure().add("child", current);
+    }
+    return current;
+  }
+
+  @Test
+  void contextExactlyMaxDepthDeep_copiedComparedAndEncoded() {
+    MutableContext context = new MutableContext("u1");
+    context.add("deep", nested(ContextSnapshot.MAX_DEPTH));
+
+    ContextSnapshot snapshot = ContextSnapshot.of(context);
+    ContextSnapshot again = ContextSnapshot.of(context);
+
+    assertThat(snapshot).isEqualTo(again).hasSameHashCodeAs(again);
+    String json = new String(new JsonCodec(Map.of()).evaluationRequest(snapshot), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"leaf\":\"x\"");
+  }
+
+  @Test
+  void contextOneLevelDeeperThanMaxDepth_rejectedNamingTheAttribute() {
+    MutableContext context = new MutableContext("u1");
+    context.add("deep", nested(ContextSnapshot.MAX_DEPTH + 1));
+
+    assertThatThrownBy(() -> ContextSnapshot.of(context))
+        .isInstanceOf(ContextTooDeepException.class)
+        .hasMessageContaining("'deep'")
+        .hasMessageContaining("deeper than " + ContextSnapshot.MAX_DEPTH);
+  }
+
+  @Test
+  void structureContainingItself_rejectedNotStackOverflow() {
+    MutableStructure loop = new MutableStructure();
+    loop.add("self", loop);
+    MutableContext context = new MutableContext("u1");
+    context.add("loop", loop);
+
+    assertThatThrownBy(() -> ContextSnapshot.of(context)).isInstanceOf(ContextTooDeepException.class);
+  }
+
+  @Test
+  void listContainingItself_rejectedNotStackOverflow() {
+    List<Value> loop = new ArrayList<>();
+    loop.add(new Value(loop));
+    MutableContext mutable = new MutableContext("u1");
+    mutable.add("loop", loop);
+
+    assertThatThrownBy(() -> ContextSnapshot.of(mutable)).isInstanceOf(ContextTooDeepException.class);
+  }
+
+  @Test
+  void plainAttributesContainingThemselves_rejectedNotStackOverflow() {
+    Map<String, Object> loop = new HashMap<>();
+    loop.put("self", loop);
+
+    assertThatThrownBy(() -> ContextSnapshot.ofAttributes(Map.of("loop", loop)))
+        .isInstanceOf(ContextTooDeepException.class)
+        .hasMessageContaining("'loop'");
+  }
+
+  @Test
+  void plainFieldsOfAStructureContainingItself_rejectedNotStackOverflow() {
+    MutableStructure loop = new MutableStructure();
+    loop.add("self", loop);
+
+    assertThatThrownBy(() -> ContextSnapshot.plainFields(loop)).isInstanceOf(ContextTooDeepException.class);
   }
 }

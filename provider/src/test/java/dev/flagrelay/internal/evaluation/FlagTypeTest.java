@@ -221,4 +221,19 @@ class FlagTypeTest {
     assertThat(FlagType.INTEGER.convert(object)).isNull();
     assertThat(FlagType.DOUBLE.convert(List.of(1))).isNull();
   }
+
+  /**
+   * Issue 11: SDK 1.22 has {@code Value(Long)}, yet a long beyond the int range inside an object
+   * value came back as a double (2^53 + 1 lost its last bit). Built against 1.22 here; on older
+   * SDKs ({@code SdkCompatibilityIT}, 1.16) the double is the best a {@code Value} can hold.
+   */
+  @Test
+  void objectWithALongBeyondTheIntRange_keepsTheExactLong() {
+    long big = (1L << 53) + 1;
+
+    Value value = FlagType.OBJECT.convert(Map.of("big", big, "small", 7L));
+
+    assertThat(value.asStructure().getValue("big").asObject()).isEqualTo(big);
+    assertThat(value.asStructure().getValue("small").asObject()).isEqualTo(7);
+  }
 }
