@@ -36,11 +36,16 @@ public final class EvaluationCache {
    */
   public EvaluationCache(int maximumSize, Duration ttl, Duration staleGracePeriod, LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
-    this.ttlNanos = ttl.isNegative() ? Long.MAX_VALUE : ttl.toNanos();
-    this.keepNanos = ttl.isNegative() ? Long.MAX_VALUE : saturatedAdd(ttlNanos, staleGracePeriod.toNanos());
+    this.ttlNanos = ttl.isNegative() ? Long.MAX_VALUE : saturatedNanos(ttl);
+    this.keepNanos = ttl.isNegative() ? Long.MAX_VALUE : saturatedAdd(ttlNanos, saturatedNanos(staleGracePeriod));
     // Size-bounded only: expiry is checked here, with one clock read per hit. Caffeine's own
     // expireAfterWrite reads the clock again on every hit and tripled the cost of a lookup.
     this.entries = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+  }
+
+  /** {@code d} in nanoseconds, or {@code Long.MAX_VALUE} beyond it (about 292 years). */
+  private static long saturatedNanos(Duration d) {
+    return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
   }
 
   private static long saturatedAdd(long a, long b) {

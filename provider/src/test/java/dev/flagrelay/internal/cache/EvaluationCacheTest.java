@@ -36,6 +36,18 @@ class EvaluationCacheTest {
   }
 
   @Test
+  void ttlAndGraceBeyondWhatNanosecondsHold_meanForever() {
+    Duration centuries = Duration.ofDays(365L * 1_000);
+    EvaluationCache cache = new EvaluationCache(100, centuries, centuries, ticker::get);
+    CacheKey key = key("flag", "user-1");
+    store(cache, key, ANSWER);
+    ticker.addAndGet(Long.MAX_VALUE / 2);
+
+    assertThat(cache.get(key)).isNotNull();
+    assertThat(cache.get(key).fresh()).isTrue();
+  }
+
+  @Test
   void get_unknownKey_null() {
     assertThat(cache(TTL).get(key("f", "u1"))).isNull();
   }
