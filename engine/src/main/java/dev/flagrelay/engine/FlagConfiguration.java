@@ -86,6 +86,9 @@ public final class FlagConfiguration {
       if (flag == null) {
         return notEvaluated(flagKey, defaultValue);
       }
+      if (context == null || now == null) {
+        return error(defaultValue, ErrorCode.GENERAL, context == null ? "no context" : "no evaluation instant");
+      }
       return evaluator.evaluate(flag, context, defaultValue, now);
     } catch (RuntimeException | StackOverflowError e) {
       return error(defaultValue, ErrorCode.GENERAL, "evaluation failed: " + e);
