@@ -46,6 +46,17 @@ class EvaluationTest {
     assertThat(result.cacheable()).isFalse();
   }
 
+  /** Found by the differential test against the relay (seed 1): the step's percentage does not replace the rollout. */
+  @Test
+  void scheduledStepDefaultRuleMergesIntoTheDefaultRuleFieldByField() {
+    String flag =
+        "{\"variations\":{\"A\":\"a\",\"B\":\"b\"},"
+            + "\"defaultRule\":{\"progressiveRollout\":{\"initial\":{\"variation\":\"A\",\"percentage\":0,\"date\":\"2024-01-01T00:00:00Z\"},"
+            + "\"end\":{\"variation\":\"B\",\"percentage\":100,\"date\":\"2024-01-02T00:00:00Z\"}}},"
+            + "\"scheduledRollout\":[{\"date\":\"2024-01-05T00:00:00Z\",\"defaultRule\":{\"percentage\":{\"A\":100,\"B\":0}}}]}";
+    assertThat(evaluate(flag, EvaluationContext.of("u")).variant()).isEqualTo("B");
+  }
+
   @Test
   void stepsAfterNowAreNotApplied() {
     String flag =

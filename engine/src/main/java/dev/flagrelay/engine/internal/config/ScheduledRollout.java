@@ -15,11 +15,12 @@ import java.util.Map;
  * A flag's scheduled steps, sorted by date (stable: of two steps with one date the later declared
  * applies last), and how one step changes a flag: rules merge by name (the step's fields replace
  * the rule's, new names are appended), variations merge by name (a {@code null} variation is
- * removed), the other fields are replaced when the step sets them.
+ * removed), the default rule merges field by field like a rule, the other fields are replaced when
+ * the step sets them.
  */
 final class ScheduledRollout {
   private static final List<String> REPLACED =
-      List.of("defaultRule", "disable", "trackEvents", "version", "experimentation");
+      List.of("disable", "trackEvents", "version", "experimentation");
 
   private ScheduledRollout() {}
 
@@ -43,6 +44,7 @@ final class ScheduledRollout {
     ObjectNode next = flag.deepCopy();
     mergeVariations(next, step.get("variations"));
     mergeRules(next, step.get("targeting"));
+    mergeDefaultRule(next, step.get("defaultRule"));
     for (String field : REPLACED) {
       JsonNode value = step.get(field);
       if (value != null && !value.isNull()) {
@@ -80,6 +82,13 @@ final class ScheduledRollout {
       } else {
         mergeFields(same, rule);
       }
+    }
+  }
+
+  /** The step's default rule fields replace the flag's, like a rule of the same name (seen on the relay). */
+  private static void mergeDefaultRule(ObjectNode flag, JsonNode changes) {
+    if (changes != null && !changes.isNull()) {
+      mergeFields(objectField(flag, "defaultRule"), changes);
     }
   }
 
