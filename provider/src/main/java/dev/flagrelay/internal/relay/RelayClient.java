@@ -23,6 +23,15 @@ public interface RelayClient extends AutoCloseable {
   FlagChanges flagChanges(String etag) throws RelayException;
 
   /**
+   * A new, not yet connected, connection to the relay's flag-change stream ({@code GET
+   * /stream/v1/sse/flag/change}). Clients without one (test fakes) answer {@link
+   * FlagChangeStream#NOT_FOUND}, as a relay before v1.53.0 would.
+   */
+  default FlagChangeStream flagChangeStream() {
+    return FlagChangeStream.NOT_FOUND;
+  }
+
+  /**
    * Posts an already encoded collector envelope ({@code POST /v1/data/collector}).
    *
    * @param timeout the limit for this call, at most the configured timeout
