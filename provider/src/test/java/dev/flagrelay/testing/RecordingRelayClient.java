@@ -3,6 +3,7 @@ package dev.flagrelay.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.FlagChangeStream;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
@@ -16,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A {@link RelayClient} that answers from scripts the test swaps at will and records every call.
@@ -48,6 +50,8 @@ public final class RecordingRelayClient implements RelayClient {
       };
   private volatile OnFlagChanges onFlagChanges = etag -> FlagChanges.of("\"0-base\"", Map.of());
   private volatile OnSendEvents onSendEvents = (envelope, timeout) -> {};
+  /** A relay without the stream (404) unless a test gives it one. */
+  private volatile Supplier<FlagChangeStream> onFlagChangeStream = () -> FlagChangeStream.NOT_FOUND;
 
   private final List<String> evaluatedFlags = Collections.synchronizedList(new ArrayList<>());
   private final List<ContextSnapshot> evaluatedContexts = Collections.synchronizedList(new ArrayList<>());
@@ -65,6 +69,16 @@ public final class RecordingRelayClient implements RelayClient {
   public RecordingRelayClient onFlagChanges(OnFlagChanges script) {
     this.onFlagChanges = script;
     return this;
+  }
+
+  public RecordingRelayClient onFlagChangeStream(Supplier<FlagChangeStream> script) {
+    this.onFlagChangeStream = script;
+    return this;
+  }
+
+  @Override
+  public FlagChangeStream flagChangeStream() {
+    return onFlagChangeStream.get();
   }
 
   public RecordingRelayClient onSendEvents(OnSendEvents script) {
