@@ -135,11 +135,11 @@ public final class FlagChangeStreamer {
 
   private static void log(Outcome outcome) {
     if (outcome.end() == End.DISCONNECTED && outcome.healthy()) {
-      logger.info("flag-change stream {}; reconnecting", outcome.reason());
+      logger.info("{}; reconnecting", outcome.reason());
     } else if (outcome.end() == End.REFUSED) {
-      logger.error("relay refused the API key on the flag-change stream ({}); retrying with back-off", outcome.reason());
+      logger.error("{}: the relay refused the API key; retrying with back-off", outcome.reason());
     } else {
-      logger.warn("flag-change stream {}; reconnecting with back-off, changes still arrive by polling", outcome.reason());
+      logger.warn("{}; reconnecting with back-off, changes still arrive by polling", outcome.reason());
     }
   }
 
@@ -166,7 +166,7 @@ public final class FlagChangeStreamer {
       stream = connections.get();
     } catch (RuntimeException e) {
       logger.error("flag-change stream could not be created", e);
-      return new Outcome(End.FAILED, false, "could not be created: " + e);
+      return new Outcome(End.FAILED, false, "flag-change stream could not be created: " + e);
     }
     current.set(stream);
     try {
@@ -176,7 +176,7 @@ public final class FlagChangeStreamer {
       return connectAndRead(stream);
     } catch (RuntimeException | Error e) {
       logger.error("flag-change stream failed unexpectedly; reconnecting", e);
-      return new Outcome(End.FAILED, false, "failed unexpectedly: " + e);
+      return new Outcome(End.FAILED, false, "flag-change stream failed unexpectedly: " + e);
     } finally {
       current.compareAndSet(stream, null);
       stream.close();
@@ -197,7 +197,7 @@ public final class FlagChangeStreamer {
     String reason;
     try {
       stream.read(new Forwarder());
-      reason = "ended by the relay";
+      reason = "flag-change stream ended by the relay";
     } catch (RelayException e) {
       reason = e.getMessage();
     }
@@ -210,7 +210,7 @@ public final class FlagChangeStreamer {
         e.status() == 404 && e.errorCode() == null
             ? End.NOT_FOUND
             : e.unauthorized() ? End.REFUSED : End.FAILED;
-    return new Outcome(end, false, "HTTP " + e.status());
+    return new Outcome(end, false, "flag-change stream answered HTTP " + e.status());
   }
 
   /**
