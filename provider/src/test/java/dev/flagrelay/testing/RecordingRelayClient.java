@@ -3,6 +3,7 @@ package dev.flagrelay.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
@@ -36,6 +37,12 @@ public final class RecordingRelayClient implements RelayClient {
     FlagChanges flagChanges(String etag) throws RelayException;
   }
 
+  /** What {@link #flagConfiguration} answers. */
+  @FunctionalInterface
+  public interface OnFlagConfiguration {
+    ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException;
+  }
+
   /** What {@link #sendEvents} does; returning normally means the collector accepted the batch. */
   @FunctionalInterface
   public interface OnSendEvents {
@@ -48,6 +55,12 @@ public final class RecordingRelayClient implements RelayClient {
       };
   private volatile OnFlagChanges onFlagChanges = etag -> FlagChanges.of("\"0-base\"", Map.of());
   private volatile OnSendEvents onSendEvents = (envelope, timeout) -> {};
+  private volatile OnFlagConfiguration onFlagConfiguration =
+      (etag, flags) -> {
+        throw new RelayHttpException(404, null, "no configuration scripted");
+      };
+  private final List<String> configurationEtags = Collections.synchronizedList(new ArrayList<>());
+  private final List<List<String>> configurationFlagLists = Collections.synchronizedList(new ArrayList<>());
 
   private final List<String> evaluatedFlags = Collections.synchronizedList(new ArrayList<>());
   private final List<ContextSnapshot> evaluatedContexts = Collections.synchronizedList(new ArrayList<>());
@@ -65,6 +78,36 @@ public final class RecordingRelayClient implements RelayClient {
   public RecordingRelayClient onFlagChanges(OnFlagChanges script) {
     this.onFlagChanges = script;
     return this;
+  }
+
+  public RecordingRelayClient onFlagConfiguration(OnFlagConfiguration script) {
+    this.onFlagConfiguration = script;
+    return this;
+  }
+
+  @Override
+  public ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException {
+    configurationEtags.add(etag);
+    configurationFlagLists.add(flags);
+    return onFlagConfiguration.flagConfiguration(etag, flags);
+  }
+
+  /** The ETag sent with every configuration fetch, null for none, in order. */
+  public List<String> configurationEtags() {
+    synchronized (configurationEtags) {
+      return new ArrayList<>(configurationEtags);
+    }
+  }
+
+  /** The flag list sent with every configuration fetch, in order. */
+  public List<List<String>> configurationFlagLists() {
+    synchronized (configurationFlagLists) {
+      return List.copyOf(configurationFlagLists);
+    }
+  }
+
+  public int configurationCalls() {
+    return configurationEtags.size();
   }
 
   public RecordingRelayClient onSendEvents(OnSendEvents script) {

@@ -3,6 +3,7 @@ package dev.flagrelay.internal.http;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.json.JsonCodec;
 import dev.flagrelay.internal.json.JsonCodec.ErrorBody;
+import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RateLimitedException;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -19,6 +20,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,7 @@ public final class OkHttpRelayClient implements RelayClient {
    */
   private final ConcurrentHashMap<String, HttpUrl> evaluateUrls = new ConcurrentHashMap<>();
   private final HttpUrl flagChangeUrl;
+  private final HttpUrl configurationUrl;
   private final HttpUrl collectorUrl;
   private final Headers headers;
   private final Duration timeout;
@@ -93,6 +96,7 @@ public final class OkHttpRelayClient implements RelayClient {
     HttpUrl base = HttpUrl.get(endpoint.toString());
     this.evaluateBase = base.newBuilder().addPathSegments("ofrep/v1/evaluate/flags").build();
     this.flagChangeUrl = base.newBuilder().addPathSegments("v1/flag/change").build();
+    this.configurationUrl = base.newBuilder().addPathSegments("v1/flag/configuration").build();
     this.collectorUrl =
         HttpUrl.get(collectorEndpoint.toString()).newBuilder().addPathSegments("v1/data/collector").build();
     this.headers = headerTemplate(apiKey, extraHeaders);
@@ -164,6 +168,25 @@ public final class OkHttpRelayClient implements RelayClient {
       byte[] bytes = readBody(response);
       if (response.code() == 200) {
         return codec.readFlagChanges(bytes, response.header("ETag"));
+      }
+      throw failure(response, bytes);
+    }
+  }
+
+  @Override
+  public ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException {
+    RequestBody body = RequestBody.create(codec.configurationRequest(flags), JSON);
+    Request.Builder request = new Request.Builder().url(configurationUrl).headers(headers).post(body);
+    if (etag != null) {
+      request.header("If-None-Match", etag); // Verbatim, quotes included: the relay matches it exactly.
+    }
+    try (Response response = execute(client.newCall(request.build()))) {
+      if (response.code() == 304) {
+        return ConfigurationAnswer.NOT_MODIFIED;
+      }
+      byte[] bytes = readBody(response);
+      if (response.code() == 200) {
+        return new ConfigurationAnswer.Fetched(bytes, response.header("ETag"));
       }
       throw failure(response, bytes);
     }
