@@ -63,7 +63,7 @@ class WireMockInProcessIT {
   @BeforeEach
   void setUp() {
     relay.start();
-    relay.stubFor(post(urlEqualTo("/v1/data/collector")).willReturn(okJson("{\"ingestedContentCount\":1}")));
+    resetToCollectorOnly();
     events = RecordedEvents.attachTo(api);
   }
 
@@ -79,6 +79,7 @@ class WireMockInProcessIT {
 
   /** 200 with {@code etag} unless the request echoes it, then 304 (as the relay's ETag middleware). */
   private void serve(String body, String etag) {
+    resetToCollectorOnly();
     relay.stubFor(post(urlEqualTo(CONFIG_PATH)).atPriority(5).willReturn(okJson(body).withHeader("ETag", etag)));
     relay.stubFor(
         post(urlEqualTo(CONFIG_PATH))
@@ -87,9 +88,13 @@ class WireMockInProcessIT {
             .willReturn(aResponse().withStatus(304).withHeader("ETag", etag)));
   }
 
-  private void fail(int status) {
+  private void resetToCollectorOnly() {
     relay.resetMappings();
     relay.stubFor(post(urlEqualTo("/v1/data/collector")).willReturn(okJson("{\"ingestedContentCount\":1}")));
+  }
+
+  private void fail(int status) {
+    resetToCollectorOnly();
     relay.stubFor(post(urlEqualTo(CONFIG_PATH)).willReturn(aResponse().withStatus(status).withBody("{\"message\":\"no\"}")));
   }
 
