@@ -69,6 +69,11 @@ public class GoFeatureFlagProvider extends EventProvider {
     STALE,
     /** Initialization failed but may heal: the poller keeps trying. */
     ERROR,
+    /**
+     * The relay refused the key on a poll after start-up: the SDK sees ERROR (not FATAL);
+     * evaluations still go to the relay, and the next accepted poll makes the provider READY.
+     */
+    REFUSED,
     FATAL,
     CLOSED
   }
@@ -158,8 +163,9 @@ public class GoFeatureFlagProvider extends EventProvider {
 
   /**
    * Checks that the relay answers and accepts the API key, within the timeout. A refused key is a
-   * {@link FatalError}; an unreachable relay a {@link GeneralError}, after which the provider keeps
-   * polling and becomes ready when the relay answers.
+   * {@link FatalError}; an unreachable relay, or an endpoint where nothing answers as a relay
+   * does, a {@link GeneralError}, after which the provider keeps polling and becomes ready when
+   * the relay answers.
    */
   @Override
   public void initialize(EvaluationContext evaluationContext) throws Exception {
@@ -173,29 +179,21 @@ public class GoFeatureFlagProvider extends EventProvider {
       initializeInProcess();
       return;
     }
-    boolean poll;
+    FlagChangePoller.Start start;
     try {
-      poll = probe();
+      start = poller.initialPoll();
     } catch (RelayException e) {
-      failInitialization(e);
-      poll = false;
+      throw failInitialization(e);
     }
-    startBackgroundWork(poll);
+    startBackgroundWork(start == FlagChangePoller.Start.POLLING && options.flagChangePollingEnabled());
     state.compareAndSet(State.INITIALIZING, State.READY);
   }
 
-  /** Asks the relay for the flag-change baseline; returns whether there is anything to poll. */
-  private boolean probe() throws RelayException {
-    return poller.initialPoll() == FlagChangePoller.Start.POLLING && options.flagChangePollingEnabled();
-  }
-
-  private void failInitialization(RelayException e) {
+  /** Moves to FATAL (refused key) or ERROR (healing in the background); returns what to throw. */
+  private RuntimeException failInitialization(RelayException e) {
     if (e instanceof RelayHttpException http && http.unauthorized()) {
       state.compareAndSet(State.INITIALIZING, State.FATAL);
-      throw new FatalError("GO Feature Flag relay refused the API key (HTTP " + http.status() + ")");
-    }
-    if (e instanceof RelayHttpException http && http.status() == 404 && http.errorCode() == null) {
-      return; // An older relay without /v1/flag/change: reachable, nothing to poll.
+      return new FatalError("GO Feature Flag relay refused the API key (HTTP " + http.status() + ")");
     }
     state.compareAndSet(State.INITIALIZING, State.ERROR);
     if (collector != null) {
@@ -206,7 +204,7 @@ public class GoFeatureFlagProvider extends EventProvider {
     } else {
       poller.startUntilFirstSuccess();
     }
-    throw new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
+    return new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
   }
 
   /**
@@ -282,7 +280,7 @@ public class GoFeatureFlagProvider extends EventProvider {
 
   private <T> ProviderEvaluation<T> evaluate(String key, FlagType<T> type, T defaultValue, EvaluationContext ctx) {
     State current = state.get();
-    if (current != State.READY && current != State.STALE) {
+    if (current != State.READY && current != State.STALE && current != State.REFUSED) {
       return notServing(current, defaultValue);
     }
     try {
@@ -430,6 +428,17 @@ public class GoFeatureFlagProvider extends EventProvider {
     }
 
     @Override
+    public void allFlagsChanged() {
+      State current = state.get();
+      if (current == State.READY || current == State.STALE) {
+        logger.info("flag configuration changed on the relay (which flags is unknown: relay before v1.37.0)");
+        ProviderEventDetails details =
+            ProviderEventDetails.builder().message("flag configuration changed on the relay").build();
+        emitSafely(() -> emitProviderConfigurationChanged(details));
+      }
+    }
+
+    @Override
     public void stale(String message) {
       if (state.compareAndSet(State.READY, State.STALE)) {
         logger.warn("provider is stale: {}", message);
@@ -439,18 +448,26 @@ public class GoFeatureFlagProvider extends EventProvider {
 
     @Override
     public void recovered() {
-      if (state.compareAndSet(State.STALE, State.READY) || state.compareAndSet(State.ERROR, State.READY)) {
+      if (state.compareAndSet(State.STALE, State.READY)
+          || state.compareAndSet(State.ERROR, State.READY)
+          || state.compareAndSet(State.REFUSED, State.READY)) {
         logger.info("provider is ready: the relay answers");
         emitSafely(() -> emitProviderReady(ProviderEventDetails.builder().message("relay answers").build()));
       }
     }
 
+    /** Not fatal: the key may be accepted again (rotated back, a gateway fixed). */
     @Override
-    public void unauthorized(String message) {
+    public void refused(String message) {
       State current = state.get();
-      if (current != State.CLOSED && current != State.FATAL && state.compareAndSet(current, State.FATAL)) {
+      // ERROR too: a start that failed (relay down) and now meets a refused key heals the same way.
+      boolean answering = current == State.READY || current == State.STALE || current == State.ERROR;
+      if (answering && state.compareAndSet(current, State.REFUSED)) {
         ProviderEventDetails details =
-            ProviderEventDetails.builder().errorCode(ErrorCode.PROVIDER_FATAL).message(message).build();
+            ProviderEventDetails.builder()
+                .errorCode(ErrorCode.GENERAL)
+                .message(message + "; polling goes on, the provider is ready again once the key is accepted")
+                .build();
         emitSafely(() -> emitProviderError(details));
       }
     }

@@ -25,6 +25,9 @@ import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.MutableContext;
 import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.MutableTrackingEventDetails;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.ProviderEventDetails;
+import dev.openfeature.sdk.ProviderState;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
 import dev.openfeature.sdk.Value;
@@ -37,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CountDownLatch;
 import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -280,21 +284,138 @@ class GoFeatureFlagProviderTest {
     assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
   }
 
+  /** An endpoint where nothing answers as a relay does is not reported READY. */
   @Test
-  void pollerSeesRefusedKey_evaluationsBecomeProviderFatal() throws Exception {
-    AtomicInteger polls = new AtomicInteger();
+  void initialize_everyRouteNotFound_generalErrorSayingItIsNotARelayProxy() {
     relay.onFlagChanges(
         etag -> {
-          if (polls.incrementAndGet() > 1) {
+          throw new RelayHttpException(404, null, "Not Found");
+        });
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new RelayHttpException(404, null, "Not Found");
+        });
+    GoFeatureFlagProvider provider = provider();
+
+    assertThatThrownBy(() -> provider.initialize(USER))
+        .isInstanceOf(GeneralError.class)
+        .isNotInstanceOf(FatalError.class)
+        .hasMessageContaining("does not look like a GO Feature Flag relay proxy");
+    assertThat(provider.getBooleanEvaluation("my-flag", false, USER).getErrorCode())
+        .isEqualTo(ErrorCode.PROVIDER_NOT_READY);
+  }
+
+  @Test
+  void initialize_everyRouteNotFound_healsOnceTheRelayAnswers() {
+    AtomicBoolean relayUp = new AtomicBoolean();
+    relay.onFlagChanges(
+        etag -> {
+          if (!relayUp.get()) {
+            throw new RelayHttpException(404, null, "Not Found");
+          }
+          return FlagChanges.of("\"1-a\"", Map.of("my-flag", 1L));
+        });
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          if (!relayUp.get()) {
+            throw new RelayHttpException(404, null, "Not Found");
+          }
+          return Answers.cacheable(true, "on");
+        });
+    GoFeatureFlagProvider provider =
+        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
+
+    relayUp.set(true);
+
+    await().until(() -> Boolean.TRUE.equals(provider.getBooleanEvaluation("my-flag", false, USER).getValue()));
+  }
+
+  /** Regression: one 404 from /v1/flag/change after start turned change detection off for good. */
+  @Test
+  void changeEndpointNotFoundOnceAfterStart_pollingGoesOnAndLaterChangesAreSeen() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    AtomicBoolean changed = new AtomicBoolean();
+    relay.onFlagChanges(
+        etag -> {
+          if (polls.incrementAndGet() == 2) {
+            throw new RelayHttpException(404, null, "Not Found");
+          }
+          return FlagChanges.of("\"1-a\"", Map.of("my-flag", changed.get() ? 2L : 1L));
+        });
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    provider.getStringEvaluation("my-flag", "red", USER);
+    await().until(() -> polls.get() > 3);
+    answer(Answers.cacheable("green", "g"));
+
+    changed.set(true);
+
+    await().until(() -> "green".equals(provider.getStringEvaluation("my-flag", "red", USER).getValue()));
+  }
+
+  /** Regression: a 401 on a later poll made the provider FATAL for good. */
+  @Test
+  void pollerSeesRefusedKey_errorNotFatal_thenReadyWhenTheKeyIsAcceptedAgain() {
+    AtomicInteger polls = new AtomicInteger();
+    AtomicBoolean refused = new AtomicBoolean();
+    relay.onFlagChanges(
+        etag -> {
+          polls.incrementAndGet();
+          if (refused.get()) {
             throw new RelayHttpException(401, null, "Unauthorized");
           }
           return FlagChanges.of("\"1-a\"", Map.of());
         });
-    answer(Answers.cacheable(true, "on"));
+    answer(Answers.notCacheable("blue", "b"));
     GoFeatureFlagProvider provider =
-        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
+    List<ProviderEventDetails> errors = new CopyOnWriteArrayList<>();
+    api.onProviderError(details -> errors.add(details));
+    try {
+      api.setProviderAndWait(provider);
 
-    await().until(() -> provider.getBooleanEvaluation("my-flag", false, USER).getErrorCode() == ErrorCode.PROVIDER_FATAL);
+      refused.set(true);
+      await().until(() -> api.getClient().getProviderState() == ProviderState.ERROR);
+      assertThat(errors).isNotEmpty();
+      assertThat(errors.get(0).getMessage()).contains("API key");
+      int pollsWhileRefused = polls.get();
+      await().until(() -> polls.get() > pollsWhileRefused);
+
+      refused.set(false);
+      await().until(() -> api.getClient().getProviderState() == ProviderState.READY);
+      assertThat(api.getClient().getStringValue("my-flag", "red", USER)).isEqualTo("blue");
+    } finally {
+      api.shutdown();
+    }
+  }
+
+  /** Relays before v1.37.0 send only a top-level hash from /v1/flag/change. */
+  @Test
+  void hashOnlyRelay_hashChanged_cacheDroppedAndConfigurationChangedWithoutFlagList() {
+    AtomicBoolean changed = new AtomicBoolean();
+    relay.onFlagChanges(etag -> FlagChanges.hashOnly("\"1-a\"", changed.get() ? 2L : 1L));
+    answer(Answers.cacheable("blue", "b"));
+    GoFeatureFlagProvider provider =
+        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
+    List<ProviderEventDetails> changes = new CopyOnWriteArrayList<>();
+    api.onProviderConfigurationChanged(details -> changes.add(details));
+    try {
+      api.setProviderAndWait(provider);
+      api.getClient().getStringValue("my-flag", "red", USER);
+      answer(Answers.cacheable("green", "g"));
+
+      changed.set(true);
+
+      await().until(() -> !changes.isEmpty());
+      assertThat(changes.get(0).getFlagsChanged()).isNullOrEmpty();
+      assertThat(api.getClient().getStringValue("my-flag", "red", USER)).isEqualTo("green");
+    } finally {
+      api.shutdown();
+    }
   }
 
   @Test

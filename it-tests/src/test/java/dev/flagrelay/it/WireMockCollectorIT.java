@@ -124,6 +124,31 @@ class WireMockCollectorIT {
     assertThat(trackedKeys(successfulEnvelopes())).containsExactlyElementsOf(expected);
   }
 
+  /** Regression: OkHttp re-sent a 503 carrying Retry-After: 0 by itself, posting the batch twice. */
+  @Test
+  void collector503WithRetryAfterZero_batchPostedOncePerFlush() {
+    stubCollector(aResponse().withStatus(503).withHeader("Retry-After", "0"));
+    Client client = start(builder().dataFlushInterval(Duration.ofHours(1)));
+    client.track("checkout", USER);
+
+    api.shutdown(); // One flush.
+
+    assertThat(relay.countRequestsMatching(postRequestedFor(urlEqualTo(COLLECTOR)).build()).getCount()).isEqualTo(1);
+  }
+
+  /** Regression: OkHttp's NumberFormatException on this header dropped the batch. */
+  @Test
+  void collector503WithRetryAfterBeyondAnInt_batchKeptAndSentOnceTheCollectorIsBack() {
+    stubCollector(aResponse().withStatus(503).withHeader("Retry-After", "99999999999"));
+    Client client = start(builder().dataFlushInterval(Duration.ofMillis(100)));
+    client.track("checkout", USER);
+    await().until(() -> relay.countRequestsMatching(postRequestedFor(urlEqualTo(COLLECTOR)).build()).getCount() >= 2);
+
+    stubCollector(aResponse().withStatus(200).withBody("{}"));
+
+    await().until(() -> trackedKeys(successfulEnvelopes()).contains("checkout"));
+  }
+
   /** GOFF-COLL-015: nothing is flushed when the collector starts, only after an interval. */
   @Test
   void noFlushWhenTheCollectorStarts() {

@@ -698,6 +698,33 @@ class WireMockEvaluationIT {
     assertThat(stale.getReason()).isEqualTo("STALE");
   }
 
+  /** Regression: OkHttp threw NumberFormatException on this header, skipping the stale fallback. */
+  @Test
+  void cachedAnswerPastTtl_503WithRetryAfterBeyondAnInt_servesStaleAnswer() {
+    relay.stubEvaluation("my-flag", cacheable("my-flag", "\"v1\""));
+    Client client = connect(o -> o.cacheTtl(Duration.ofMillis(200)));
+    client.getStringDetails("my-flag", "default", USER);
+    relay.stubEvaluation("my-flag", status(503, null).withHeader("Retry-After", "99999999999"));
+
+    await("the cached answer to be served stale").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        .until(() -> "STALE".equals(client.getStringDetails("my-flag", "default", USER).getReason()));
+
+    assertSuccess(client.getStringDetails("my-flag", "default", USER), "v1");
+  }
+
+  @Test
+  void answerBeyond10MiB_isGeneralWithAMessageNamingTheBound() {
+    String padding = " ".repeat(10 * 1024 * 1024);
+    relay.stubEvaluation("my-flag", okJson("{\"key\":\"my-flag\",\"value\":true" + padding + "}"));
+    Client client = connect();
+
+    FlagEvaluationDetails<Boolean> details = client.getBooleanDetails("my-flag", false, USER);
+
+    assertThat(details.getValue()).isFalse();
+    assertThat(details.getErrorCode()).isEqualTo(ErrorCode.GENERAL);
+    assertThat(details.getErrorMessage()).contains("10 MiB");
+  }
+
   @Test
   void cachedAnswerPastTtl_flagNowNotFound_isNotServedStale() {
     relay.stubEvaluation("my-flag", cacheable("my-flag", "\"v1\""));

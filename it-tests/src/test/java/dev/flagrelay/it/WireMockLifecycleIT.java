@@ -163,6 +163,7 @@ class WireMockLifecycleIT {
   void initialization_relayWithoutFlagChangeEndpoint_isReadyAndStopsPolling() {
     stubFlagChange(status(404, "{\"message\":\"Not Found\"}"));
     relay.stubEvaluation("my-flag", notCacheable("my-flag", "true"));
+    relay.stubUnknownFlagsNotFound(); // How an older relay answers the start-up probe.
 
     Client client = connect(o -> o.flagChangePollingInterval(POLL));
 
@@ -172,6 +173,38 @@ class WireMockLifecycleIT {
         .during(Duration.ofMillis(600))
         .atMost(Duration.ofSeconds(2))
         .until(() -> flagChangePolls() <= 2);
+  }
+
+  /** An endpoint where every route is a bare 404 is not a relay: not READY, and heals once one answers. */
+  @Test
+  void initialization_everyRouteNotFound_errorSayingNotARelayProxy_thenReadyWhenTheRelayAnswers() {
+    stubFlagChange(status(404, "{\"message\":\"Not Found\"}"));
+
+    assertThatThrownBy(() -> connect(o -> o.flagChangePollingInterval(POLL)))
+        .isInstanceOf(OpenFeatureError.class)
+        .hasMessageContaining("does not look like a GO Feature Flag relay proxy")
+        .satisfies(e -> assertThat(((OpenFeatureError) e).getErrorCode()).isNotEqualTo(ErrorCode.PROVIDER_FATAL));
+    assertThat(api.getClient().getProviderState()).isEqualTo(ProviderState.ERROR);
+    stubFlagChange(WireMockRelay.flagChangeAnswer());
+
+    await("READY once the relay answers").atMost(DEADLINE)
+        .until(() -> api.getClient().getProviderState() == ProviderState.READY);
+  }
+
+  /** Regression: OkHttp's NumberFormatException on this header left the provider INITIALIZING forever. */
+  @Test
+  void initialization_503WithRetryAfterBeyondAnInt_errorNotStuck_thenReadyWhenRelayHeals() {
+    stubFlagChange(status(503, null).withHeader("Retry-After", "99999999999"));
+
+    assertThatThrownBy(() -> connect(o -> o.flagChangePollingInterval(POLL)))
+        .isInstanceOf(OpenFeatureError.class)
+        .satisfies(e -> assertThat(((OpenFeatureError) e).getErrorCode()).isNotEqualTo(ErrorCode.PROVIDER_FATAL));
+    assertThat(api.getClient().getProviderState()).isEqualTo(ProviderState.ERROR);
+    assertThat(flagChangePolls()).isEqualTo(1);
+    stubFlagChange(WireMockRelay.flagChangeAnswer());
+
+    await("READY once the relay answers").atMost(DEADLINE)
+        .until(() -> api.getClient().getProviderState() == ProviderState.READY);
   }
 
   @Test
@@ -237,21 +270,24 @@ class WireMockLifecycleIT {
     assertThat(b.getReason()).isEqualTo("TARGETING_MATCH");
   }
 
+  /** Regression: a refused key on a later poll made the provider FATAL for good. */
   @Test
-  void poll_refusedKeyAfterReady_providerTurnsFatalAndPollingStops() {
+  void poll_refusedKeyAfterReady_providerInErrorNotFatal_pollingGoesOn_thenReadyWhenAccepted() {
     Client client = connect(o -> o.flagChangePollingInterval(POLL));
 
     stubFlagChange(status(401, "{\"message\":\"Invalid API key\"}"));
-    await("FATAL after the relay refused the key").atMost(DEADLINE)
-        .until(() -> client.getProviderState() == ProviderState.FATAL);
-    int pollsWhenFatal = flagChangePolls();
+    await("ERROR after the relay refused the key").atMost(DEADLINE)
+        .until(() -> client.getProviderState() == ProviderState.ERROR);
+    int pollsWhenRefused = flagChangePolls();
+    await("polling goes on").atMost(DEADLINE).until(() -> flagChangePolls() > pollsWhenRefused);
+    stubFlagChange(WireMockRelay.flagChangeAnswer());
 
-    // The SDK turns the state FATAL only for an error event carrying PROVIDER_FATAL; SDK 1.22.0
-    // drops the error code when it hands the event to handlers (EventDetails.fromProviderEventDetails).
+    await("READY once the key is accepted").atMost(DEADLINE)
+        .until(() -> client.getProviderState() == ProviderState.READY);
     assertThat(events.of(ProviderEvent.PROVIDER_ERROR)).singleElement()
         .satisfies(details -> assertThat(details.getMessage()).containsIgnoringCase("API key"));
-    await("no poll after FATAL").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-        .until(() -> flagChangePolls() == pollsWhenFatal);
+    assertThat(events.types())
+        .containsExactly(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_ERROR, ProviderEvent.PROVIDER_READY);
   }
 
   @Test

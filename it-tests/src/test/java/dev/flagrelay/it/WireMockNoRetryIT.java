@@ -60,6 +60,17 @@ class WireMockNoRetryIT {
     assertOneRequestAndGeneral(aResponse().withStatus(503));
   }
 
+  /** Regression: OkHttp re-sent a 503 carrying Retry-After: 0 by itself. */
+  @Test
+  void serviceUnavailableWithRetryAfterZero_oneRequestOnly() {
+    assertOneRequestAndGeneral(aResponse().withStatus(503).withHeader("Retry-After", "0"));
+  }
+
+  @Test
+  void serviceUnavailableWithRetryAfterBeyondAnInt_oneRequestOnly() {
+    assertOneRequestAndGeneral(aResponse().withStatus(503).withHeader("Retry-After", "99999999999"));
+  }
+
   @Test
   void connectionReset_oneRequestOnly() {
     assertOneRequestAndGeneral(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -141,6 +142,7 @@ class WireMockPollingIT {
   @Test
   void relayWithoutChangeEndpoint_isReady_andPollingStops() {
     stubChanges(404, null, "{\"message\":\"Not Found\"}");
+    stubUnknownFlagsNotFound(); // How an older relay answers the start-up probe.
     Client client = start(Duration.ofMillis(20));
 
     assertThat(client.getStringDetails("flag-a", "x", USER).getValue()).isEqualTo("A1");
@@ -150,25 +152,74 @@ class WireMockPollingIT {
         .until(() -> relay.countRequestsMatching(getRequestedFor(urlEqualTo(CHANGE_PATH)).build()).getCount() == 1);
   }
 
+  /** Regression: a refused key on a later poll made the provider FATAL and stopped polling for good. */
   @Test
-  void unauthorizedWhilePolling_emitsErrorWithCode_andStopsPolling() {
+  void unauthorizedWhilePolling_errorNotFatal_pollingGoesOn_thenReadyWhenTheKeyIsAccepted() {
     stubChanges(200, "\"e1\"", "{\"hash\":1,\"flags\":{}}");
     start(Duration.ofMillis(30));
 
     stubChanges(401, null, "{\"message\":\"invalid key\"}");
     await().until(() -> !errors.isEmpty());
 
-    // SDK 1.22.0 does not copy the event's error code into the handlers' EventDetails; it does
-    // apply it to the provider state, which is what an application observes.
-    assertThat(api.getClient().getProviderState()).isEqualTo(ProviderState.FATAL);
+    assertThat(api.getClient().getProviderState()).isEqualTo(ProviderState.ERROR);
     assertThat(errors.get(0).getMessage()).contains("API key");
-    assertThat(api.getClient().getStringDetails("flag-a", "x", USER).getErrorCode())
-        .isEqualTo(ErrorCode.PROVIDER_FATAL);
-    long polls = relay.countRequestsMatching(getRequestedFor(urlEqualTo(CHANGE_PATH)).build()).getCount();
-    await()
-        .during(Duration.ofMillis(200))
-        .atMost(Duration.ofSeconds(2))
-        .until(() -> relay.countRequestsMatching(getRequestedFor(urlEqualTo(CHANGE_PATH)).build()).getCount() == polls);
+    long polls = changePolls();
+    await().until(() -> changePolls() > polls);
+
+    stubChanges(200, "\"e1\"", "{\"hash\":1,\"flags\":{}}");
+    await().until(() -> api.getClient().getProviderState() == ProviderState.READY);
+    assertThat(api.getClient().getStringDetails("flag-a", "x", USER).getValue()).isEqualTo("A1");
+    assertThat(errors).hasSize(1);
+  }
+
+  /** Regression: one 404 from /v1/flag/change (a gateway blip) turned change detection off for good. */
+  @Test
+  void notFoundWhilePolling_countsAsAFailedPoll_staleThenReady_andLaterChangesAreSeen() {
+    stubChanges(200, "\"e1\"", "{\"hash\":1,\"flags\":{\"flag-a\":1}}");
+    Client client = start(Duration.ofMillis(30));
+    client.getStringDetails("flag-a", "x", USER);
+
+    stubChanges(404, null, "{\"message\":\"Not Found\"}");
+    await().until(() -> api.getClient().getProviderState() == ProviderState.STALE);
+    stubFlag("flag-a", "A2");
+    stubChanges(200, "\"e2\"", "{\"hash\":2,\"flags\":{\"flag-a\":2}}");
+
+    await().until(() -> !changes.isEmpty());
+    assertThat(api.getClient().getProviderState()).isEqualTo(ProviderState.READY);
+    assertThat(changes.get(0).getFlagsChanged()).containsExactly("flag-a");
+    assertThat(client.getStringDetails("flag-a", "x", USER).getValue()).isEqualTo("A2");
+  }
+
+  /** Regression: OkHttp threw NumberFormatException on this header; the poll must count as failed. */
+  @Test
+  void pollAnswered503WithRetryAfterBeyondAnInt_countsAsAFailedPoll() {
+    stubChanges(200, "\"e1\"", "{\"hash\":1,\"flags\":{}}");
+    start(Duration.ofMillis(30));
+
+    var unavailable = aResponse().withStatus(503).withHeader("Retry-After", "99999999999");
+    relay.removeStub(changeStub);
+    changeStub = relay.stubFor(get(CHANGE_PATH).atPriority(5).willReturn(unavailable));
+
+    await().until(() -> !stale.isEmpty());
+  }
+
+  /** Relays before v1.37.0 answer only {"hash": n}: a new hash drops every cached answer. */
+  @Test
+  void hashOnlyRelay_hashChanged_everyCachedAnswerDropped_configurationChangedWithoutFlagList() {
+    stubChanges(200, "\"e1\"", "{\"hash\":1}");
+    Client client = start(Duration.ofMillis(30));
+    client.getStringDetails("flag-a", "x", USER);
+    client.getStringDetails("flag-b", "x", USER);
+    assertThat(client.getStringDetails("flag-a", "x", USER).getReason()).isEqualTo("CACHED");
+    stubFlag("flag-a", "A2");
+    stubFlag("flag-b", "B2");
+
+    stubChanges(200, "\"e2\"", "{\"hash\":2}");
+
+    await().until(() -> !changes.isEmpty());
+    assertThat(changes.get(0).getFlagsChanged()).isNullOrEmpty();
+    assertThat(client.getStringDetails("flag-a", "x", USER).getValue()).isEqualTo("A2");
+    assertThat(client.getStringDetails("flag-b", "x", USER).getValue()).isEqualTo("B2");
   }
 
   @Test
@@ -238,6 +289,21 @@ class WireMockPollingIT {
       response.withHeader("ETag", etag);
     }
     changeStub = relay.stubFor(get(CHANGE_PATH).atPriority(5).willReturn(response));
+  }
+
+  private long changePolls() {
+    return relay.countRequestsMatching(getRequestedFor(urlEqualTo(CHANGE_PATH)).build()).getCount();
+  }
+
+  private void stubUnknownFlagsNotFound() {
+    relay.stubFor(
+        post(urlPathMatching("/ofrep/v1/evaluate/flags/.*"))
+            .atPriority(10)
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"key\":\"unknown\",\"errorCode\":\"FLAG_NOT_FOUND\"}")));
   }
 
   private void stubFlag(String key, String value) {

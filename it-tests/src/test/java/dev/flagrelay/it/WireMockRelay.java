@@ -64,6 +64,17 @@ final class WireMockRelay implements AutoCloseable {
     server.stubFor(post(urlEqualTo(EVALUATE_PATH + flagKey)).willReturn(response));
   }
 
+  /**
+   * Answers evaluations of flags without a stub of their own as the relay does for an unknown
+   * flag: 404 with {@code errorCode: FLAG_NOT_FOUND} (WireMock's own 404 carries no error code).
+   */
+  void stubUnknownFlagsNotFound() {
+    server.stubFor(
+        post(urlPathMatching(EVALUATE_PATH + ".*"))
+            .atPriority(10)
+            .willReturn(status(404, "{\"key\":\"unknown\",\"errorCode\":\"FLAG_NOT_FOUND\",\"errorDetails\":\"flag not found\"}")));
+  }
+
   /** Answers every evaluation with {@code response}. */
   void stubAnyEvaluation(ResponseDefinitionBuilder response) {
     server.stubFor(post(urlPathMatching(EVALUATE_PATH + ".*")).willReturn(response));

@@ -11,6 +11,7 @@ import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayDecodeException;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
+import dev.flagrelay.internal.relay.RelayTransportException;
 import dev.flagrelay.internal.relay.RelayUnreachableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -38,6 +40,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSink;
+import okio.BufferedSource;
 
 /**
  * {@link RelayClient} over OkHttp. Every request carries the same immutable header template,
@@ -47,6 +50,15 @@ public final class OkHttpRelayClient implements RelayClient {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   private static final int MAX_CACHED_URLS = 1024;
   private static final String USER_AGENT = "flagrelay-go-feature-flag-provider/" + version();
+  /** Most bytes read of an evaluation or flag-change answer: 10 MiB. */
+  static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
+  /**
+   * Most bytes read of an error answer, for its {@code errorCode}: 64 KiB. The relay's are a few
+   * dozen bytes; a longer one is a gateway's page, and its status says enough.
+   */
+  static final long MAX_ERROR_BODY_BYTES = 64L * 1024;
+  /** Where {@link #hideRetryAfter} keeps a response's {@code Retry-After}. */
+  private static final String RETRY_AFTER_SEEN = "Flagrelay-Retry-After";
 
   private final OkHttpClient client;
   private final JsonCodec codec;
@@ -77,11 +89,23 @@ public final class OkHttpRelayClient implements RelayClient {
       Map<String, String> extraHeaders,
       Duration timeout,
       JsonCodec codec) {
+    this(endpoint, collectorEndpoint, apiKey, extraHeaders, timeout, codec, null);
+  }
+
+  /** For tests: {@code extra}, when not null, runs as an application interceptor on every call. */
+  OkHttpRelayClient(
+      URI endpoint,
+      URI collectorEndpoint,
+      String apiKey,
+      Map<String, String> extraHeaders,
+      Duration timeout,
+      JsonCodec codec,
+      Interceptor extra) {
     this.codec = codec;
     this.timeout = timeout;
     this.clock = Clock.systemUTC();
     this.gate = new RetryAfterGate(System::nanoTime);
-    this.client =
+    OkHttpClient.Builder builder =
         new OkHttpClient.Builder()
             .dispatcher(new Dispatcher())
             .connectionPool(new ConnectionPool(5, 5, TimeUnit.MINUTES))
@@ -91,8 +115,13 @@ public final class OkHttpRelayClient implements RelayClient {
             .writeTimeout(timeout)
             .retryOnConnectionFailure(false)
             .followRedirects(false)
+            .followSslRedirects(false)
             .socketFactory(new NoDelaySocketFactory())
-            .build();
+            .addNetworkInterceptor(OkHttpRelayClient::hideRetryAfter);
+    if (extra != null) {
+      builder.addInterceptor(extra);
+    }
+    this.client = builder.build();
     HttpUrl base = HttpUrl.get(endpoint.toString());
     this.evaluateBase = base.newBuilder().addPathSegments("ofrep/v1/evaluate/flags").build();
     this.flagChangeUrl = base.newBuilder().addPathSegments("v1/flag/change").build();
@@ -123,11 +152,10 @@ public final class OkHttpRelayClient implements RelayClient {
   @Override
   public RelayAnswer evaluate(String flagKey, ContextSnapshot context) throws RelayException {
     try (Response response = execute(newEvaluationCall(flagKey, context))) {
-      byte[] bytes = readBody(response);
       if (response.code() == 200) {
-        return codec.readEvaluation(bytes);
+        return codec.readEvaluation(readAnswer(response));
       }
-      throw failure(response, bytes);
+      throw failure(response);
     }
   }
 
@@ -165,11 +193,10 @@ public final class OkHttpRelayClient implements RelayClient {
       if (response.code() == 304) {
         return FlagChanges.NOT_MODIFIED;
       }
-      byte[] bytes = readBody(response);
       if (response.code() == 200) {
-        return codec.readFlagChanges(bytes, response.header("ETag"));
+        return codec.readFlagChanges(readAnswer(response), response.header("ETag"));
       }
-      throw failure(response, bytes);
+      throw failure(response);
     }
   }
 
@@ -184,11 +211,10 @@ public final class OkHttpRelayClient implements RelayClient {
       if (response.code() == 304) {
         return ConfigurationAnswer.NOT_MODIFIED;
       }
-      byte[] bytes = readBody(response);
       if (response.code() == 200) {
-        return new ConfigurationAnswer.Fetched(bytes, response.header("ETag"));
+        return new ConfigurationAnswer.Fetched(readAnswer(response), response.header("ETag"));
       }
-      throw failure(response, bytes);
+      throw failure(response);
     }
   }
 
@@ -207,13 +233,18 @@ public final class OkHttpRelayClient implements RelayClient {
     Duration limit = callTimeout.compareTo(timeout) < 0 ? callTimeout : timeout;
     call.timeout().timeout(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
     try (Response response = execute(call)) {
-      byte[] bytes = readBody(response);
       if (!response.isSuccessful()) {
-        throw failure(response, bytes);
+        throw failure(response);
       }
+      // Accepted: the answer ({"ingestedContentCount": n}) is not read.
     }
   }
 
+  /**
+   * Runs {@code call} once. Every way it can fail becomes a {@link RelayException}: OkHttp's
+   * declared {@link IOException}s and, as {@link RelayTransportException}, anything it throws
+   * undeclared, so no caller ever sees a {@link RuntimeException} from the transport.
+   */
   private Response execute(Call call) throws RelayException {
     Duration wait = gate.remaining();
     if (!wait.isNegative() && !wait.isZero()) {
@@ -223,32 +254,94 @@ public final class OkHttpRelayClient implements RelayClient {
       return call.execute();
     } catch (InterruptedIOException e) {
       throw new RelayUnreachableException(
-          "relay did not answer within " + timeout.toMillis() + " ms (" + call.request().url().encodedPath() + ")", e, true);
+          "relay did not answer within " + timeout.toMillis() + " ms (" + describe(call.request()) + ")", e, true);
     } catch (IOException e) {
       throw new RelayUnreachableException("relay could not be reached: " + e, e, false);
+    } catch (RuntimeException e) {
+      throw unexpected(call.request(), e);
     }
   }
 
-  private static byte[] readBody(Response response) throws RelayException {
+  private static RelayTransportException unexpected(Request request, RuntimeException e) {
+    return new RelayTransportException(
+        "relay call failed unexpectedly in the HTTP client (" + describe(request) + "): " + e, e);
+  }
+
+  private static String describe(Request request) {
+    return request.method() + " " + request.url().encodedPath();
+  }
+
+  /** The body of a success answer, at most {@link #MAX_ANSWER_BYTES}. */
+  private static byte[] readAnswer(Response response) throws RelayException {
+    byte[] bytes = readBounded(response, MAX_ANSWER_BYTES);
+    if (bytes == null) {
+      throw new RelayDecodeException(
+          "relay's answer is larger than "
+              + MAX_ANSWER_BYTES / (1024 * 1024)
+              + " MiB (HTTP "
+              + response.code()
+              + ", "
+              + describe(response.request())
+              + "); not read",
+          null);
+    }
+    return bytes;
+  }
+
+  /**
+   * Reads the body if it holds at most {@code limit} bytes, else returns null having buffered at
+   * most {@code limit + 1} bytes (a body that never ends, or announces more, is not read further).
+   */
+  private static byte[] readBounded(Response response, long limit) throws RelayException {
     ResponseBody body = response.body();
     if (body == null) {
       return new byte[0];
     }
     try {
-      return body.bytes();
+      if (body.contentLength() > limit) {
+        return null;
+      }
+      BufferedSource source = body.source();
+      if (source.request(limit + 1)) {
+        return null;
+      }
+      return source.readByteArray();
     } catch (InterruptedIOException e) {
       throw new RelayUnreachableException("relay stopped sending its answer before the timeout ran out", e, true);
     } catch (IOException e) {
       throw new RelayDecodeException("relay's answer was cut short (HTTP " + response.code() + "): " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw unexpected(response.request(), e);
     }
   }
 
-  private RelayException failure(Response response, byte[] body) {
+  /**
+   * The failure a non-success answer stands for. Its body is read for an error code up to {@link
+   * #MAX_ERROR_BODY_BYTES}; a longer one (a gateway's page) leaves the status alone to speak.
+   */
+  private RelayException failure(Response response) throws RelayException {
     if (response.code() == 429) {
-      gate.pause(response.header("Retry-After"), clock.instant());
+      gate.pause(response.header(RETRY_AFTER_SEEN), clock.instant());
     }
-    ErrorBody error = codec.readError(body);
+    byte[] body = readBounded(response, MAX_ERROR_BODY_BYTES);
+    ErrorBody error = body == null ? ErrorBody.NONE : codec.readError(body);
     return new RelayHttpException(response.code(), error.errorCode(), error.details());
+  }
+
+  /**
+   * Moves {@code Retry-After} out of OkHttp's sight. OkHttp reads it on a 503 by itself: it
+   * re-sent the request at once on {@code Retry-After: 0} (a second evaluation, a collector batch
+   * posted twice) and threw {@link NumberFormatException} past 2^31. As a network interceptor this
+   * runs before that logic sees the answer; the provider reads the value under {@link
+   * #RETRY_AFTER_SEEN} for its own 429 handling.
+   */
+  private static Response hideRetryAfter(Interceptor.Chain chain) throws IOException {
+    Response response = chain.proceed(chain.request());
+    String retryAfter = response.header("Retry-After");
+    if (retryAfter == null) {
+      return response;
+    }
+    return response.newBuilder().removeHeader("Retry-After").header(RETRY_AFTER_SEEN, retryAfter).build();
   }
 
   /**

@@ -283,18 +283,25 @@ public final class JsonCodec {
     }
   }
 
-  /** Reads a 200 answer of {@code GET /v1/flag/change}. */
+  /**
+   * Reads a 200 answer of {@code GET /v1/flag/change}: {@code {"hash", "flags"}}, or only {@code
+   * {"hash"}} from relays before v1.37.0.
+   */
   public FlagChanges readFlagChanges(byte[] body, String etag) throws RelayDecodeException {
-    JsonNode flags = readObject(body, "flag change").get("flags");
-    Map<String, Long> hashes = new HashMap<>();
-    if (flags != null && flags.isObject()) {
-      for (Map.Entry<String, JsonNode> flag : flags.properties()) {
-        hashes.put(flag.getKey(), flag.getValue().asLong());
-      }
-    } else if (flags != null && !flags.isNull()) {
+    JsonNode root = readObject(body, "flag change");
+    long hash = root.path("hash").asLong();
+    JsonNode flags = root.get("flags");
+    if (flags == null || flags.isNull()) {
+      return FlagChanges.hashOnly(etag, hash);
+    }
+    if (!flags.isObject()) {
       throw new RelayDecodeException("flag change: 'flags' is not an object", null);
     }
-    return FlagChanges.of(etag, hashes);
+    Map<String, Long> hashes = new HashMap<>();
+    for (Map.Entry<String, JsonNode> flag : flags.properties()) {
+      hashes.put(flag.getKey(), flag.getValue().asLong());
+    }
+    return FlagChanges.of(etag, hash, hashes);
   }
 
   private JsonNode readObject(byte[] body, String what) throws RelayDecodeException {

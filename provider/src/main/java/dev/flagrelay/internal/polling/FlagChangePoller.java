@@ -1,7 +1,9 @@
 package dev.flagrelay.internal.polling;
 
 import dev.flagrelay.internal.cache.EvaluationCache;
+import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.FlagChanges;
+import dev.flagrelay.internal.relay.NotARelayException;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
@@ -26,9 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: all state below is owned by the poller thread, except during {@link #initialPoll()},
  * which runs before the thread starts. Each poll sends the last ETag verbatim; on a change it
- * diffs the per-flag hashes, invalidates exactly the changed flags in the cache, then tells the
- * listener. Every failure is caught and logged once per streak; the schedule always goes on,
- * except after a 401/403 (the key was refused) or a 404 (the relay has no such endpoint: TTL-only).
+ * diffs the per-flag hashes (or, from a relay before v1.37.0, compares the one top-level hash),
+ * invalidates exactly the changed flags (or everything) in the cache, then tells the listener.
+ * Every failure, a 404 or a refused key included, is caught, logged once per streak and retried:
+ * the schedule always goes on, at the interval, or backing off while the key is refused. Whether
+ * the relay has a change endpoint at all is decided once, at start-up ({@link #initialPoll()}).
  * The listener is called on the poller thread with no lock held.
  */
 public final class FlagChangePoller {
@@ -36,24 +40,47 @@ public final class FlagChangePoller {
   public static final String THREAD_NAME = "goff-flag-poller";
   /** Failed polls in a row after which the provider reports itself stale. */
   public static final int STALE_AFTER_FAILURES = 3;
+  /**
+   * The flag evaluated once at start-up when the relay has no change endpoint, to tell an older
+   * relay (it answers, usually {@code FLAG_NOT_FOUND}) from an endpoint where nothing answers.
+   */
+  public static final String PROBE_FLAG_KEY = "flagrelay-relay-probe";
+  /** Longest pause between polls while the relay refuses the key (unless the interval is longer). */
+  static final Duration MAX_REFUSED_BACKOFF = Duration.ofMinutes(10);
 
   /** What the provider hears from the poller. Called on the poller thread. */
   public interface Listener {
+    /** These flags changed; their cached answers are already gone. */
     void flagsChanged(List<String> flagKeys);
+
+    /** The configuration changed, which flags is unknown (relay before v1.37.0); the cache is empty. */
+    void allFlagsChanged();
 
     void stale(String message);
 
+    /** The relay answered a poll (or, after a failed start, started to answer). */
     void recovered();
 
-    void unauthorized(String message);
+    /** The relay refused the key (401/403) on a poll; polling goes on, backing off. */
+    void refused(String message);
   }
 
   /** How the first poll went, when it did not throw. */
   public enum Start {
     /** A baseline was read. */
     POLLING,
-    /** The relay has no change endpoint: cached answers live until their TTL. */
+    /** The relay answers but has no change endpoint: cached answers live until their TTL. */
     UNSUPPORTED
+  }
+
+  /** What one modified answer changed. */
+  private record Change(boolean everything, List<String> flagKeys) {
+    static final Change NONE = new Change(false, List.of());
+    static final Change ALL = new Change(true, List.of());
+
+    static Change of(List<String> flagKeys) {
+      return flagKeys.isEmpty() ? NONE : new Change(false, flagKeys);
+    }
   }
 
   private final RelayClient relay;
@@ -63,9 +90,13 @@ public final class FlagChangePoller {
   private final ScheduledThreadPoolExecutor executor;
   private final LongSupplier jitterSource;
 
+  /** Whether start-up is done (a baseline was read); until then each poll retries it. */
+  private boolean started;
   private String etag;
-  private Map<String, Long> hashes;
+  /** The last modified answer: the hashes changes are compared with. */
+  private FlagChanges baseline;
   private int failures;
+  private int refusals;
   private volatile boolean stopped;
   /** Set before the thread starts: poll only until the relay answers once (polling is off). */
   private volatile boolean untilFirstSuccess;
@@ -82,22 +113,49 @@ public final class FlagChangePoller {
   }
 
   /**
-   * Reads the baseline on the calling thread, before polling starts.
+   * Reads the baseline. When the relay has no change endpoint (a 404 without an error code), asks
+   * for one OFREP evaluation to tell an older relay from an endpoint where nothing answers.
+   * Runs on the calling thread before polling starts, and on the poller thread after a failed
+   * start.
    *
-   * @throws RelayException when the relay cannot be reached or refuses the key
+   * @throws RelayException when the relay cannot be reached, refuses the key, or nothing at the
+   *     endpoint answers as a relay does ({@link NotARelayException})
    */
   public Start initialPoll() throws RelayException {
+    FlagChanges first;
     try {
-      FlagChanges first = relay.flagChanges(null);
-      etag = first.etag();
-      hashes = first.flagHashes();
-      return Start.POLLING;
+      first = relay.flagChanges(null);
     } catch (RelayHttpException e) {
-      if (endpointMissing(e)) {
-        warnUnsupported();
-        return Start.UNSUPPORTED;
+      if (!notFound(e)) {
+        throw e;
       }
-      throw e;
+      probeOfrep();
+      warnUnsupported();
+      return Start.UNSUPPORTED;
+    }
+    etag = first.etag();
+    baseline = first;
+    started = true;
+    return Start.POLLING;
+  }
+
+  /**
+   * Returns when an OFREP evaluation answers as a relay does: a value, or an error code (usually
+   * {@code FLAG_NOT_FOUND}). A bare 404 there too means nothing at the endpoint is a relay.
+   */
+  private void probeOfrep() throws RelayException {
+    try {
+      relay.evaluate(PROBE_FLAG_KEY, ContextSnapshot.ofAttributes(Map.of()));
+    } catch (RelayHttpException e) {
+      if (notFound(e)) {
+        throw new NotARelayException(
+            "the endpoint does not look like a GO Feature Flag relay proxy: both /v1/flag/change and "
+                + "/ofrep/v1/evaluate/flags/{key} answered HTTP 404 without an error code "
+                + "(check the endpoint URL and its path prefix; OFREP needs relay v1.24.0+)");
+      }
+      if (e.errorCode() == null) {
+        throw e; // A refused key, an outage: start-up fails as it would on the change endpoint.
+      }
     }
   }
 
@@ -119,12 +177,21 @@ public final class FlagChangePoller {
     if (stopped) {
       return;
     }
-    long delay = interval.toMillis() + jitterSource.getAsLong();
+    long delay = delayAfterRefusals(interval, refusals).toMillis() + jitterSource.getAsLong();
     try {
       executor.schedule(this::pollGuarded, delay, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       logger.debug("flag-change poller stopped");
     }
+  }
+
+  /** The interval, doubled for each refused poll in a row, up to {@link #MAX_REFUSED_BACKOFF}. */
+  static Duration delayAfterRefusals(Duration interval, int refusals) {
+    if (refusals == 0 || interval.compareTo(MAX_REFUSED_BACKOFF) >= 0) {
+      return interval;
+    }
+    Duration delay = interval.multipliedBy(1L << Math.min(refusals, 20));
+    return delay.compareTo(MAX_REFUSED_BACKOFF) > 0 ? MAX_REFUSED_BACKOFF : delay;
   }
 
   private void pollGuarded() {
@@ -145,39 +212,77 @@ public final class FlagChangePoller {
     if (stopped) {
       return false;
     }
+    return started ? pollChanges() : retryStart();
+  }
+
+  /** After a failed start: start-up again, and tell the listener once the relay answers. */
+  private boolean retryStart() {
+    Start start;
+    try {
+      start = initialPoll();
+    } catch (RelayException e) {
+      return onFailure(e);
+    }
+    onAnswered();
+    if (stopped) {
+      return false;
+    }
+    listener.recovered();
+    return start == Start.POLLING && !untilFirstSuccess;
+  }
+
+  private boolean pollChanges() {
     FlagChanges changes;
     try {
       changes = relay.flagChanges(etag);
     } catch (RelayException e) {
       return onFailure(e);
     }
-    boolean wasFailing = failures > 0;
-    failures = 0;
-    if (wasFailing) {
-      logger.info("flag-change poll succeeded again");
-    }
-    List<String> changed = apply(changes);
+    onAnswered();
+    Change change = apply(changes);
     if (stopped) {
       return false;
     }
     listener.recovered();
-    if (!changed.isEmpty()) {
-      listener.flagsChanged(changed);
+    if (change.everything()) {
+      listener.allFlagsChanged();
+    } else if (!change.flagKeys().isEmpty()) {
+      listener.flagsChanged(change.flagKeys());
     }
     return !untilFirstSuccess;
   }
 
-  private List<String> apply(FlagChanges changes) {
+  private void onAnswered() {
+    if (failures > 0 || refusals > 0) {
+      logger.info("flag-change poll succeeded again");
+    }
+    failures = 0;
+    refusals = 0;
+  }
+
+  private Change apply(FlagChanges changes) {
     if (!changes.modified()) {
-      return List.of();
+      return Change.NONE;
     }
-    Map<String, Long> previous = hashes;
+    FlagChanges previous = baseline;
     etag = changes.etag();
-    hashes = changes.flagHashes();
+    baseline = changes;
     if (previous == null) {
-      return List.of(); // First baseline after a failed start: nothing to compare with.
+      return Change.NONE;
     }
-    List<String> changed = diff(previous, changes.flagHashes());
+    if (previous.perFlag() && changes.perFlag()) {
+      return Change.of(invalidate(diff(previous.flagHashes(), changes.flagHashes())));
+    }
+    if (previous.hash() == changes.hash()) {
+      return Change.NONE;
+    }
+    if (cache != null) {
+      cache.invalidateAll();
+    }
+    return Change.ALL;
+  }
+
+  private List<String> invalidate(List<String> changed) {
     if (!changed.isEmpty() && cache != null) {
       cache.invalidateFlags(changed);
     }
@@ -198,17 +303,13 @@ public final class FlagChangePoller {
     return changed;
   }
 
+  /** Counts a failed poll; polling always goes on. */
   private boolean onFailure(RelayException e) {
     if (e instanceof RelayHttpException http && http.unauthorized()) {
-      logger.error("relay refused the API key while polling for flag changes (HTTP {}); polling stops", http.status());
-      listener.unauthorized("relay refused the API key (HTTP " + http.status() + ")");
-      return false;
+      onRefused(http);
+      return true;
     }
-    if (e instanceof RelayHttpException http && endpointMissing(http)) {
-      warnUnsupported();
-      listener.recovered(); // The relay answers; it just cannot tell us about changes.
-      return false;
-    }
+    refusals = 0;
     failures++;
     if (failures == 1) {
       logger.warn("flag-change poll failed, will retry every {} ms: {}", interval.toMillis(), e.getMessage());
@@ -219,7 +320,18 @@ public final class FlagChangePoller {
     return true;
   }
 
-  private static boolean endpointMissing(RelayHttpException e) {
+  private void onRefused(RelayHttpException http) {
+    failures = 0;
+    refusals++;
+    if (refusals == 1) {
+      logger.error(
+          "relay refused the API key while polling for flag changes (HTTP {}); polling goes on, backing off",
+          http.status());
+      listener.refused("relay refused the API key (HTTP " + http.status() + ")");
+    }
+  }
+
+  private static boolean notFound(RelayHttpException e) {
     return e.status() == 404 && e.errorCode() == null;
   }
 

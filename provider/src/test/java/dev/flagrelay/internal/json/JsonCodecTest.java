@@ -397,9 +397,22 @@ class JsonCodecTest {
         .containsEntry("targeting-key-rule", 4_223_863_808L);
   }
 
+  /** Relays before v1.37.0 send only the top-level hash. */
   @Test
-  void readFlagChanges_noFlags_empty() throws Exception {
-    assertThat(codec.readFlagChanges(bytes("{\"hash\":1}"), null).flagHashes()).isEmpty();
+  void readFlagChanges_hashOnly_notPerFlagWithTheHash() throws Exception {
+    FlagChanges changes = codec.readFlagChanges(bytes("{\"hash\":4234071057}"), null);
+
+    assertThat(changes.perFlag()).isFalse();
+    assertThat(changes.hash()).isEqualTo(4_234_071_057L);
+    assertThat(changes.flagHashes()).isEmpty();
+  }
+
+  @Test
+  void readFlagChanges_withFlags_perFlagWithTheHash() throws Exception {
+    FlagChanges changes = codec.readFlagChanges(bytes("{\"hash\":7,\"flags\":{}}"), null);
+
+    assertThat(changes.perFlag()).isTrue();
+    assertThat(changes.hash()).isEqualTo(7L);
   }
 
   @Test

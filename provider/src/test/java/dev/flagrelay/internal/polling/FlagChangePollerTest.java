@@ -27,7 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** GOFF-EVT-002..006: change detection by per-flag hashes, stale after 3 failures, stop on 401/404. */
+/**
+ * GOFF-EVT-002..006: change detection by per-flag hashes (or the top-level hash of relays before
+ * v1.37.0), stale after 3 failures, every failure (404 and refused key included) retried.
+ */
 @ExtendWith(FastPolling.class)
 class FlagChangePollerTest {
   private static final Duration INTERVAL = Duration.ofMillis(20);
@@ -97,8 +100,13 @@ class FlagChangePollerTest {
     }
 
     @Override
-    public void unauthorized(String message) {
-      calls.add("unauthorized");
+    public void allFlagsChanged() {
+      calls.add("allFlagsChanged");
+    }
+
+    @Override
+    public void refused(String message) {
+      calls.add("refused");
     }
 
     long count(String call) {
@@ -295,41 +303,165 @@ class FlagChangePollerTest {
     await().until(() -> listener.count("stale") == 2);
   }
 
+  /** Regression: a 401 on a later poll stopped polling and turned the provider FATAL for good. */
   @Test
-  void unauthorized_reportedAndPollingStops() throws RelayException {
-    script.thenAnswer(FlagChanges.of("\"1-a\"", BASELINE)).thenFail(new RelayHttpException(401, null, "Unauthorized"));
+  void refusedKeyAfterStart_reportedOnceAndPollingGoesOn_thenRecoveredWhenAccepted() throws RelayException {
+    script
+        .thenAnswer(FlagChanges.of("\"1-a\"", BASELINE))
+        .thenFail(new RelayHttpException(401, null, "Unauthorized"))
+        .thenFail(new RelayHttpException(401, null, "Unauthorized"))
+        .thenAnswer(FlagChanges.NOT_MODIFIED);
     started();
 
-    await().until(() -> listener.count("unauthorized") == 1);
+    await().until(() -> listener.snapshot().contains("recovered"));
 
-    assertPollingStopped();
-    assertThat(listener.count("unauthorized")).isEqualTo(1);
+    assertThat(listener.snapshot()).containsSubsequence("refused", "recovered");
+    assertThat(listener.count("refused")).isEqualTo(1);
+    assertThat(listener.count("stale")).isZero();
   }
 
   @Test
-  void forbidden_reportedAsUnauthorized() throws RelayException {
+  void forbiddenAfterStart_reportedAsRefusedAndPollingGoesOn() throws RelayException {
     script.thenAnswer(FlagChanges.of("\"1-a\"", BASELINE)).thenFail(new RelayHttpException(403, null, null));
     started();
 
-    await().until(() -> listener.count("unauthorized") == 1);
+    await().until(() -> listener.count("refused") == 1);
+    awaitCalls(relay.flagChangeCalls() + 2);
   }
 
   @Test
-  void endpointMissing404_pollingStopsWithoutStaleOrUnauthorized() throws RelayException {
-    script.thenAnswer(FlagChanges.of("\"1-a\"", BASELINE)).thenFail(new RelayHttpException(404, null, "Not Found"));
+  void refusedPolls_backOffDoublingUpToTheCap() {
+    Duration interval = Duration.ofSeconds(30);
+
+    assertThat(FlagChangePoller.delayAfterRefusals(interval, 0)).isEqualTo(interval);
+    assertThat(FlagChangePoller.delayAfterRefusals(interval, 1)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(FlagChangePoller.delayAfterRefusals(interval, 2)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(FlagChangePoller.delayAfterRefusals(interval, 5)).isEqualTo(FlagChangePoller.MAX_REFUSED_BACKOFF);
+    assertThat(FlagChangePoller.delayAfterRefusals(interval, 500)).isEqualTo(FlagChangePoller.MAX_REFUSED_BACKOFF);
+    assertThat(FlagChangePoller.delayAfterRefusals(Duration.ofHours(1), 3)).isEqualTo(Duration.ofHours(1));
+  }
+
+  /** Regression: one 404 (a gateway blip, a deploy) turned change detection off for good. */
+  @Test
+  void notFoundAfterStart_countsAsAFailedPoll_staleThenRecovered() throws RelayException {
+    RelayHttpException notFound = new RelayHttpException(404, null, "Not Found");
+    script
+        .thenAnswer(FlagChanges.of("\"1-a\"", BASELINE))
+        .thenFail(notFound)
+        .thenFail(notFound)
+        .thenFail(notFound)
+        .thenAnswer(FlagChanges.of("\"2-b\"", Map.of("a", 1L, "b", 20L, "c", 3L, "e", 5L)))
+        .thenAnswer(FlagChanges.NOT_MODIFIED);
     started();
-    awaitCalls(2);
 
-    assertPollingStopped();
-    assertThat(listener.count("stale")).isZero();
-    assertThat(listener.count("unauthorized")).isZero();
+    await().until(() -> !listener.changes.isEmpty());
+
+    assertThat(listener.snapshot()).containsSubsequence("stale", "recovered", "flagsChanged");
+    assertThat(listener.changes).containsExactly(List.of("b"));
   }
 
   @Test
-  void initialPoll_endpointMissing404_unsupported() throws RelayException {
+  void initialPoll_noChangeEndpointButOfrepAnswers_unsupported() throws RelayException {
     script.thenFail(new RelayHttpException(404, null, "Not Found"));
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new RelayHttpException(404, "FLAG_NOT_FOUND", "flag " + flagKey + " not found");
+        });
 
     assertThat(poller().initialPoll()).isEqualTo(FlagChangePoller.Start.UNSUPPORTED);
+    assertThat(relay.evaluatedFlags()).containsExactly(FlagChangePoller.PROBE_FLAG_KEY);
+  }
+
+  @Test
+  void initialPoll_noChangeEndpointAndProbeFlagExists_unsupported() throws RelayException {
+    script.thenFail(new RelayHttpException(404, null, "Not Found"));
+    relay.onEvaluate((flagKey, context) -> Answers.notCacheable(true, "on"));
+
+    assertThat(poller().initialPoll()).isEqualTo(FlagChangePoller.Start.UNSUPPORTED);
+  }
+
+  @Test
+  void initialPoll_everyRouteNotFound_failsSayingNotARelayProxy() {
+    script.thenFail(new RelayHttpException(404, null, "Not Found"));
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new RelayHttpException(404, null, "Not Found");
+        });
+
+    assertThatThrownBy(() -> poller().initialPoll())
+        .isInstanceOf(RelayException.class)
+        .hasMessageContaining("does not look like a GO Feature Flag relay proxy");
+  }
+
+  @Test
+  void initialPoll_noChangeEndpointAndProbeRefused_refusalThrown() {
+    script.thenFail(new RelayHttpException(404, null, "Not Found"));
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new RelayHttpException(401, null, "Unauthorized");
+        });
+
+    assertThatThrownBy(() -> poller().initialPoll())
+        .isInstanceOfSatisfying(RelayHttpException.class, e -> assertThat(e.status()).isEqualTo(401));
+  }
+
+  @Test
+  void failedStart_thenRelayWithoutChangeEndpoint_recoveredAndPollingStops() {
+    script.thenFail(unreachable()).thenFail(new RelayHttpException(404, null, "Not Found"));
+    FlagChangePoller poller = poller();
+    assertThatThrownBy(poller::initialPoll).isInstanceOf(RelayUnreachableException.class);
+
+    poller.start();
+
+    await().until(() -> listener.count("recovered") == 1);
+    assertPollingStopped();
+  }
+
+  @Test
+  void failedStart_thenEveryRouteNotFound_keepsTrying() {
+    script.thenFail(unreachable()).thenFail(new RelayHttpException(404, null, "Not Found"));
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          throw new RelayHttpException(404, null, "Not Found");
+        });
+    FlagChangePoller poller = poller();
+    assertThatThrownBy(poller::initialPoll).isInstanceOf(RelayUnreachableException.class);
+
+    poller.start();
+
+    awaitCalls(5);
+    assertThat(listener.count("recovered")).isZero();
+  }
+
+  // Relays before v1.37.0 send only a top-level hash.
+
+  @Test
+  void hashOnlyRelay_hashChanged_everythingInvalidatedAndAllFlagsChanged() throws RelayException {
+    SingleFlight loader = new SingleFlight(cache, Duration.ofSeconds(1));
+    for (String flag : List.of("a", "b")) {
+      loader.load(key(flag), () -> Answers.cacheable(true, "on"));
+    }
+    script
+        .thenAnswer(FlagChanges.hashOnly("\"1-a\"", 1L))
+        .thenAnswer(FlagChanges.hashOnly("\"2-b\"", 2L))
+        .thenAnswer(FlagChanges.NOT_MODIFIED);
+    started();
+
+    await().until(() -> listener.count("allFlagsChanged") == 1);
+
+    assertThat(cache.get(key("a"))).isNull();
+    assertThat(cache.get(key("b"))).isNull();
+    assertThat(listener.changes).isEmpty();
+  }
+
+  @Test
+  void hashOnlyRelay_sameHashUnderANewEtag_noChange() throws RelayException {
+    script.thenAnswer(FlagChanges.hashOnly("\"1-a\"", 1L)).thenAnswer(FlagChanges.hashOnly("\"2-b\"", 1L));
+    started();
+
+    awaitCalls(5);
+
+    assertThat(listener.count("allFlagsChanged")).isZero();
   }
 
   @Test
