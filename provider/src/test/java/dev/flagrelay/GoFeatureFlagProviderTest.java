@@ -379,7 +379,8 @@ class GoFeatureFlagProviderTest {
 
       refused.set(true);
       await().until(() -> api.getClient().getProviderState() == ProviderState.ERROR);
-      assertThat(errors).isNotEmpty();
+      // The SDK sets the state before its event thread runs the handlers.
+      await().until(() -> !errors.isEmpty());
       assertThat(errors.get(0).getMessage()).contains("API key");
       int pollsWhileRefused = polls.get();
       await().until(() -> polls.get() > pollsWhileRefused);
