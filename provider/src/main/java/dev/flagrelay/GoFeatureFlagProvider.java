@@ -2,10 +2,13 @@ package dev.flagrelay;
 
 import dev.flagrelay.internal.cache.EvaluationCache;
 import dev.flagrelay.internal.cache.SingleFlight;
+import dev.flagrelay.internal.configuration.ConfigurationRefresher;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.evaluation.ErrorMapping;
+import dev.flagrelay.internal.evaluation.Evaluator;
 import dev.flagrelay.internal.evaluation.EventRecorder;
 import dev.flagrelay.internal.evaluation.FlagType;
+import dev.flagrelay.internal.evaluation.LocalEvaluator;
 import dev.flagrelay.internal.evaluation.RemoteEvaluator;
 import dev.flagrelay.internal.events.DataCollector;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
@@ -43,7 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * OpenFeature provider for GO Feature Flag: evaluates flags through the relay proxy (OFREP), keeps
  * a local cache of cacheable answers, follows flag changes, and reports cached evaluations and
- * tracking events to the relay's data collector.
+ * tracking events to the relay's data collector. In {@link EvaluationMode#IN_PROCESS} it instead
+ * evaluates every flag locally from the relay's flag configuration, refreshed in the background,
+ * and reports those evaluations to the collector.
  *
  * <p>Thread-safe. Evaluations and {@link #track} never throw. After {@link #shutdown()} an
  * instance cannot be used again: create a new one.
@@ -81,9 +86,15 @@ public class GoFeatureFlagProvider extends EventProvider {
   private final SingleFlight singleFlight;
   private final DataCollector collector;
   private final FlagChangePoller poller;
-  /** The flag-change stream, or null unless change detection is {@link FlagChangeDetection#STREAM}. */
+  /** Null in {@link EvaluationMode#REMOTE}. */
+  private final ConfigurationRefresher refresher;
+  /**
+   * The flag-change stream, or null unless change detection is {@link FlagChangeDetection#STREAM}.
+   * It signals the poller (remote mode: targeted invalidation) or the refresher (in-process mode:
+   * an immediate refresh).
+   */
   private final FlagChangeStreamer streamer;
-  private final RemoteEvaluator evaluator;
+  private final Evaluator evaluator;
   private final Clock clock = Clock.systemUTC();
   /** The lifecycle; transitions are compare-and-set, so exactly one thread makes each. */
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -106,8 +117,9 @@ public class GoFeatureFlagProvider extends EventProvider {
                 options.headers(),
                 options.timeout(),
                 codec);
+    boolean inProcess = options.evaluationMode() == EvaluationMode.IN_PROCESS;
     this.cache =
-        options.cacheEnabled()
+        options.cacheEnabled() && !inProcess
             ? new EvaluationCache(
                 options.cacheMaximumSize(), options.cacheTtl(), options.cacheStaleGracePeriod(), System::nanoTime)
             : null;
@@ -120,12 +132,26 @@ public class GoFeatureFlagProvider extends EventProvider {
     // Built even with polling off: it is also how a failed initialization heals.
     this.poller =
         new FlagChangePoller(this.relay, cache, options.flagChangePollingInterval(), new PollerListener());
+    EventRecorder recorder = collector != null ? collector : EventRecorder.NONE;
+    RemoteEvaluator remote = new RemoteEvaluator(this.relay, cache, singleFlight, recorder, clock);
+    this.refresher =
+        inProcess
+            ? new ConfigurationRefresher(
+                this.relay, options.evaluationFlagList(), options.flagChangePollingInterval(), new RefresherListener())
+            : null;
     this.streamer =
         options.flagChangeDetection() == FlagChangeDetection.STREAM
-            ? new FlagChangeStreamer(this.relay::flagChangeStream, poller)
+            ? new FlagChangeStreamer(this.relay::flagChangeStream, refresher != null ? refresher : poller)
             : null;
-    EventRecorder recorder = collector != null ? collector : EventRecorder.NONE;
-    this.evaluator = new RemoteEvaluator(this.relay, cache, singleFlight, recorder, clock);
+    this.evaluator =
+        inProcess
+            // Fallbacks go to the relay uncached and unreported: the relay records them itself.
+            ? new LocalEvaluator(
+                refresher::current,
+                new RemoteEvaluator(this.relay, null, null, EventRecorder.NONE, clock),
+                recorder,
+                clock)
+            : remote;
   }
 
   private static Map<String, Object> exporterMeta(GoFeatureFlagProviderOptions options) {
@@ -161,6 +187,10 @@ public class GoFeatureFlagProvider extends EventProvider {
       }
       return; // Already initialised (or initialising): never start a second poller.
     }
+    if (refresher != null) {
+      initializeInProcess();
+      return;
+    }
     FlagChangePoller.Start start;
     try {
       start = poller.initialPoll();
@@ -190,6 +220,41 @@ public class GoFeatureFlagProvider extends EventProvider {
       streamer.start(); // Connecting (and its resync) also tells the poller when the relay is back.
     }
     return new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
+  }
+
+  /**
+   * Fetches the flag configuration within the timeout. A refused key is a {@link FatalError};
+   * anything else (unreachable, 5xx, an unusable body) a {@link GeneralError}, after which the
+   * refresher keeps trying and the first configuration makes the provider ready.
+   */
+  private void initializeInProcess() {
+    try {
+      refresher.initialFetch();
+    } catch (RelayException e) {
+      if (e instanceof RelayHttpException http && http.unauthorized()) {
+        state.compareAndSet(State.INITIALIZING, State.FATAL);
+        throw new FatalError("GO Feature Flag relay refused the API key (HTTP " + http.status() + ")");
+      }
+      state.compareAndSet(State.INITIALIZING, State.ERROR);
+      startInProcessBackgroundWork();
+      throw new GeneralError("GO Feature Flag relay has not served a flag configuration: " + ErrorMapping.message(e));
+    }
+    startInProcessBackgroundWork();
+    state.compareAndSet(State.INITIALIZING, State.READY);
+  }
+
+  private void startInProcessBackgroundWork() {
+    if (collector != null) {
+      collector.start();
+    }
+    if (changeDetectionOn()) {
+      refresher.start();
+    } else if (refresher.current() == null) {
+      refresher.startUntilFirstSuccess();
+    }
+    if (streamer != null) {
+      streamer.start(); // Each event, and each (re)connect, refreshes at once.
+    }
   }
 
   /** After a good start; {@code changeEndpoint} is false for a relay without {@code /v1/flag/change}. */
@@ -318,6 +383,9 @@ public class GoFeatureFlagProvider extends EventProvider {
         streamer.stop(STREAM_STOP_BUDGET); // First: it hands work to the poller.
       }
       poller.stop(POLLER_STOP_BUDGET);
+      if (refresher != null) {
+        refresher.stop(POLLER_STOP_BUDGET);
+      }
       if (collector != null) {
         collector.close(COLLECTOR_FLUSH_BUDGET);
       }
@@ -352,6 +420,26 @@ public class GoFeatureFlagProvider extends EventProvider {
       emit.run();
     } catch (RuntimeException e) {
       logger.debug("provider event not emitted: {}", e.toString()); // Shut down meanwhile.
+    }
+  }
+
+  /** The refresher's news, turned into state and events as the poller's are; on the refresher thread. */
+  private final class RefresherListener implements ConfigurationRefresher.Listener {
+    private final PollerListener events = new PollerListener();
+
+    @Override
+    public void flagsChanged(List<String> flagKeys) {
+      events.flagsChanged(flagKeys);
+    }
+
+    @Override
+    public void stale(String message) {
+      events.stale(message);
+    }
+
+    @Override
+    public void recovered() {
+      events.recovered();
     }
   }
 

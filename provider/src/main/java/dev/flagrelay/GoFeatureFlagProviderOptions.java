@@ -4,10 +4,15 @@ import dev.flagrelay.internal.options.HeaderRules;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Immutable configuration of a {@link GoFeatureFlagProvider}, validated when it is built.
@@ -58,6 +63,8 @@ public final class GoFeatureFlagProviderOptions {
   private final Duration dataFlushInterval;
   private final int maxPendingEvents;
   private final boolean dataCollectionDisabled;
+  private final EvaluationMode evaluationMode;
+  private final List<String> evaluationFlagList;
 
   private GoFeatureFlagProviderOptions(Builder builder) {
     this.endpoint = builder.endpoint;
@@ -76,6 +83,8 @@ public final class GoFeatureFlagProviderOptions {
     this.dataFlushInterval = builder.dataFlushInterval;
     this.maxPendingEvents = builder.maxPendingEvents;
     this.dataCollectionDisabled = builder.dataCollectionDisabled;
+    this.evaluationMode = builder.evaluationMode;
+    this.evaluationFlagList = List.copyOf(builder.evaluationFlagList);
   }
 
   public static Builder builder() {
@@ -160,6 +169,16 @@ public final class GoFeatureFlagProviderOptions {
     return dataCollectionDisabled;
   }
 
+  /** Where flags are evaluated; {@link EvaluationMode#REMOTE} unless set. */
+  public EvaluationMode evaluationMode() {
+    return evaluationMode;
+  }
+
+  /** In {@link EvaluationMode#IN_PROCESS}, the only flags fetched; empty for all. Immutable. */
+  public List<String> evaluationFlagList() {
+    return evaluationFlagList;
+  }
+
   @Override
   public String toString() {
     return "GoFeatureFlagProviderOptions{endpoint="
@@ -192,6 +211,10 @@ public final class GoFeatureFlagProviderOptions {
         + maxPendingEvents
         + ", dataCollectionDisabled="
         + dataCollectionDisabled
+        + ", evaluationMode="
+        + evaluationMode
+        + ", evaluationFlagList="
+        + evaluationFlagList
         + '}';
   }
 
@@ -216,6 +239,11 @@ public final class GoFeatureFlagProviderOptions {
     private Duration dataFlushInterval = DEFAULT_DATA_FLUSH_INTERVAL;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
     private boolean dataCollectionDisabled;
+    private EvaluationMode evaluationMode = EvaluationMode.REMOTE;
+    private final List<String> evaluationFlagList = new ArrayList<>();
+    /** Options set that mean something in {@link EvaluationMode#REMOTE} only, in the order set. */
+    private final Set<String> remoteOnlySet = new LinkedHashSet<>();
+    private boolean evaluationFlagListSet;
 
     private Builder() {}
 
@@ -285,6 +313,7 @@ public final class GoFeatureFlagProviderOptions {
 
     /** Whether answers the relay marks cacheable are kept locally. Default true. */
     public Builder cacheEnabled(boolean cacheEnabled) {
+      remoteOnlySet.add("cacheEnabled");
       this.cacheEnabled = cacheEnabled;
       return this;
     }
@@ -294,6 +323,7 @@ public final class GoFeatureFlagProviderOptions {
       if (cacheMaximumSize <= 0) {
         throw new IllegalArgumentException("cacheMaximumSize <= 0: " + cacheMaximumSize);
       }
+      remoteOnlySet.add("cacheMaximumSize");
       this.cacheMaximumSize = cacheMaximumSize;
       return this;
     }
@@ -306,6 +336,7 @@ public final class GoFeatureFlagProviderOptions {
       Objects.requireNonNull(cacheTtl, "cacheTtl == null");
       this.cacheTtl =
           cacheTtl.equals(CACHE_NEVER_EXPIRES) ? cacheTtl : requirePositive("cacheTtl", cacheTtl);
+      remoteOnlySet.add("cacheTtl");
       return this;
     }
 
@@ -319,6 +350,7 @@ public final class GoFeatureFlagProviderOptions {
         throw new IllegalArgumentException("cacheStaleGracePeriod < 0: " + gracePeriod);
       }
       this.cacheStaleGracePeriod = gracePeriod;
+      remoteOnlySet.add("cacheStaleGracePeriod");
       return this;
     }
 
@@ -436,10 +468,52 @@ public final class GoFeatureFlagProviderOptions {
       return this;
     }
 
+    /**
+     * Where flags are evaluated. Default {@link EvaluationMode#REMOTE}: every evaluation asks the
+     * relay, with a local cache. {@link EvaluationMode#IN_PROCESS}: the configuration is fetched
+     * from the relay ({@code POST /v1/flag/configuration}), refreshed every {@link
+     * #flagChangePollingInterval(Duration)}, and flags are evaluated locally. The cache options
+     * mean nothing in process (nothing is cached: the configuration is) and {@link #build()}
+     * refuses them there; {@link #evaluationFlagList(Collection)} means nothing remotely.
+     */
+    public Builder evaluationMode(EvaluationMode mode) {
+      this.evaluationMode = Objects.requireNonNull(mode, "evaluationMode == null");
+      return this;
+    }
+
+    /**
+     * In {@link EvaluationMode#IN_PROCESS}, the only flags fetched from the relay (others answer
+     * {@code FLAG_NOT_FOUND}). Default empty: every flag. Keys must not be null or empty; the
+     * collection is copied, duplicates dropped. Refused by {@link #build()} in {@code REMOTE}.
+     */
+    public Builder evaluationFlagList(Collection<String> flagKeys) {
+      Objects.requireNonNull(flagKeys, "evaluationFlagList == null");
+      Set<String> keys = new LinkedHashSet<>();
+      for (String key : flagKeys) {
+        if (key == null || key.isEmpty()) {
+          throw new IllegalArgumentException("evaluationFlagList: a flag key is " + (key == null ? "null" : "empty"));
+        }
+        keys.add(key);
+      }
+      evaluationFlagList.clear();
+      evaluationFlagList.addAll(keys);
+      evaluationFlagListSet = true;
+      return this;
+    }
+
     public GoFeatureFlagProviderOptions build() {
       if (endpoint == null) {
         throw new IllegalArgumentException(
             rawEndpoint == null ? "endpoint is required" : "endpoint is invalid: " + rawEndpoint);
+      }
+      if (evaluationMode == EvaluationMode.IN_PROCESS && !remoteOnlySet.isEmpty()) {
+        throw new IllegalArgumentException(
+            String.join(", ", remoteOnlySet)
+                + " applies to evaluationMode REMOTE only: IN_PROCESS evaluates locally and caches nothing");
+      }
+      if (evaluationMode == EvaluationMode.REMOTE && evaluationFlagListSet) {
+        throw new IllegalArgumentException(
+            "evaluationFlagList applies to evaluationMode IN_PROCESS only: REMOTE asks the relay for each flag");
       }
       return new GoFeatureFlagProviderOptions(this);
     }

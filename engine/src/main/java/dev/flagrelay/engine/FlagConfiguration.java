@@ -4,10 +4,14 @@ import dev.flagrelay.engine.internal.config.CompiledConfiguration;
 import dev.flagrelay.engine.internal.config.ConfigurationReader;
 import dev.flagrelay.engine.internal.eval.CompiledFlag;
 import dev.flagrelay.engine.internal.eval.FlagEvaluator;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -29,12 +33,15 @@ public final class FlagConfiguration {
   private final Map<String, CompiledFlag> flags;
   private final Map<String, String> unsupported;
   private final Map<String, Object> enrichment;
+  /** Each flag's JSON as received; read-only trees, compared, never handed out. */
+  private final Map<String, JsonNode> definitions;
   private final FlagEvaluator evaluator;
 
   private FlagConfiguration(CompiledConfiguration compiled) {
     this.flags = compiled.flags();
     this.unsupported = compiled.unsupported();
     this.enrichment = compiled.enrichment();
+    this.definitions = compiled.definitions();
     this.evaluator = new FlagEvaluator(enrichment);
   }
 
@@ -124,6 +131,27 @@ public final class FlagConfiguration {
    */
   public Map<String, String> unsupportedFlags() {
     return unsupported;
+  }
+
+  /**
+   * The keys of the flags whose definition differs from {@code previous}: added, removed, or with
+   * different JSON (field order aside), evaluable locally or not; every key of both when the
+   * {@code evaluationContextEnrichment} differs, since any answer may then change. Sorted.
+   */
+  public List<String> changedFlags(FlagConfiguration previous) {
+    Objects.requireNonNull(previous, "previous");
+    TreeSet<String> keys = new TreeSet<>(definitions.keySet());
+    keys.addAll(previous.definitions.keySet());
+    if (!enrichment.equals(previous.enrichment)) {
+      return List.copyOf(keys);
+    }
+    List<String> changed = new ArrayList<>();
+    for (String key : keys) {
+      if (!Objects.equals(definitions.get(key), previous.definitions.get(key))) {
+        changed.add(key);
+      }
+    }
+    return List.copyOf(changed);
   }
 
   /** The {@code evaluationContextEnrichment} applied to every evaluation (it wins over the context). */

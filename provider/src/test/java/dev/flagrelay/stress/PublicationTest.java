@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagrelay.GoFeatureFlagProviderOptions;
+import dev.flagrelay.engine.FlagConfiguration;
+import dev.flagrelay.internal.configuration.ConfigurationSnapshot;
 import dev.flagrelay.internal.cache.CacheKey;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
@@ -49,6 +51,8 @@ class PublicationTest {
           FeatureEvent.class,
           CacheHitEvent.class,
           TrackingEvent.class,
+          ConfigurationSnapshot.class,
+          FlagConfiguration.class,
           entryClass());
 
   @Test

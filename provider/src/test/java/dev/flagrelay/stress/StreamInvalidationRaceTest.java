@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Scenario "stream": flag-change stream events racing evaluations, single-flight leaders in
+ * Scenario 10: flag-change stream events racing evaluations, single-flight leaders in
  * flight, and the safety-net poller. Self-contained (its own harness and symptoms) so it stays
  * independent of the shared {@code Race} harness.
  *

@@ -26,6 +26,8 @@ public enum Symptom {
   UNSAFE_PUBLICATION,
   /** Provider code blocked a virtual thread while it was pinned to its carrier. */
   PINNED_CARRIER,
+  /** One evaluation saw parts of two flag configurations (a flag of one, the enrichment of another). */
+  MIXED_CONFIGURATION,
   /** An exception escaped where none may. */
   EXCEPTION_ESCAPED
 }

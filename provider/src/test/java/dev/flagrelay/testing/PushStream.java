@@ -39,6 +39,11 @@ public final class PushStream implements Supplier<FlagChangeStream> {
     items.add(END);
   }
 
+  /** Items pushed and not yet handed to a connection. */
+  public int pending() {
+    return items.size();
+  }
+
   public int connections() {
     return connections.get();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.FlagChangeStream;
+import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
@@ -38,6 +39,12 @@ public final class RecordingRelayClient implements RelayClient {
     FlagChanges flagChanges(String etag) throws RelayException;
   }
 
+  /** What {@link #flagConfiguration} answers. */
+  @FunctionalInterface
+  public interface OnFlagConfiguration {
+    ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException;
+  }
+
   /** What {@link #sendEvents} does; returning normally means the collector accepted the batch. */
   @FunctionalInterface
   public interface OnSendEvents {
@@ -52,6 +59,12 @@ public final class RecordingRelayClient implements RelayClient {
   private volatile OnSendEvents onSendEvents = (envelope, timeout) -> {};
   /** A relay without the stream (404) unless a test gives it one. */
   private volatile Supplier<FlagChangeStream> onFlagChangeStream = () -> FlagChangeStream.NOT_FOUND;
+  private volatile OnFlagConfiguration onFlagConfiguration =
+      (etag, flags) -> {
+        throw new RelayHttpException(404, null, "no configuration scripted");
+      };
+  private final List<String> configurationEtags = Collections.synchronizedList(new ArrayList<>());
+  private final List<List<String>> configurationFlagLists = Collections.synchronizedList(new ArrayList<>());
 
   private final List<String> evaluatedFlags = Collections.synchronizedList(new ArrayList<>());
   private final List<ContextSnapshot> evaluatedContexts = Collections.synchronizedList(new ArrayList<>());
@@ -76,9 +89,39 @@ public final class RecordingRelayClient implements RelayClient {
     return this;
   }
 
+  public RecordingRelayClient onFlagConfiguration(OnFlagConfiguration script) {
+    this.onFlagConfiguration = script;
+    return this;
+  }
+
   @Override
   public FlagChangeStream flagChangeStream() {
     return onFlagChangeStream.get();
+  }
+
+  @Override
+  public ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException {
+    configurationEtags.add(etag);
+    configurationFlagLists.add(flags);
+    return onFlagConfiguration.flagConfiguration(etag, flags);
+  }
+
+  /** The ETag sent with every configuration fetch, null for none, in order. */
+  public List<String> configurationEtags() {
+    synchronized (configurationEtags) {
+      return new ArrayList<>(configurationEtags);
+    }
+  }
+
+  /** The flag list sent with every configuration fetch, in order. */
+  public List<List<String>> configurationFlagLists() {
+    synchronized (configurationFlagLists) {
+      return List.copyOf(configurationFlagLists);
+    }
+  }
+
+  public int configurationCalls() {
+    return configurationEtags.size();
   }
 
   public RecordingRelayClient onSendEvents(OnSendEvents script) {

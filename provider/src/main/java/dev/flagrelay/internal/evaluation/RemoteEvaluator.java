@@ -18,6 +18,8 @@ import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
 import java.time.Clock;
 import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Answers one evaluation: from the cache when it holds a fresh answer, else from the relay (one
@@ -25,7 +27,7 @@ import java.util.ConcurrentModificationException;
  * cannot be reached. Every call builds a new {@link ProviderEvaluation}; nothing handed out is
  * shared. Never throws for relay trouble: failures become an error code and the caller's default.
  */
-public final class RemoteEvaluator {
+public final class RemoteEvaluator implements Evaluator {
   /** Reason of an answer served from the cache. */
   public static final String REASON_CACHED = Reason.CACHED.name();
   /** Reason of an answer served past its TTL because the relay could not be reached. */
@@ -61,6 +63,10 @@ public final class RemoteEvaluator {
     this.clock = clock;
   }
 
+  /** Metadata key marking an in-process flag evaluated by the relay instead (GOFF-FALLBACK-007). */
+  public static final String EVALUATED_REMOTELY_KEY = "gofeatureflag_evaluated_remotely";
+
+  @Override
   public <T> ProviderEvaluation<T> evaluate(
       String flagKey, FlagType<T> type, T defaultValue, EvaluationContext context) {
     if (flagKey == null) {
@@ -77,6 +83,22 @@ public final class RemoteEvaluator {
     return cache == null
         ? fromRelay(flagKey, type, defaultValue, snapshot)
         : fromCacheOrRelay(flagKey, type, defaultValue, snapshot);
+  }
+
+  /**
+   * Evaluates through the relay a flag the in-process engine could not evaluate: no cache, no
+   * collector event (the relay records its own), the answer marked with {@link
+   * #EVALUATED_REMOTELY_KEY}.
+   *
+   * @throws RelayException when the relay call failed; the caller keeps its local answer
+   */
+  public <T> ProviderEvaluation<T> fallback(
+      String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot snapshot) throws RelayException {
+    RelayAnswer answer = relay.evaluate(flagKey, snapshot);
+    Map<String, Object> metadata = new HashMap<>(answer.metadata());
+    metadata.put(EVALUATED_REMOTELY_KEY, true);
+    RelayAnswer marked = new RelayAnswer(answer.value(), answer.variant(), answer.reason(), metadata);
+    return answer(flagKey, type, defaultValue, marked, null);
   }
 
   private <T> ProviderEvaluation<T> fromRelay(

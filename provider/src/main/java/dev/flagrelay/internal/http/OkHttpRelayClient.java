@@ -3,6 +3,7 @@ package dev.flagrelay.internal.http;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.json.JsonCodec;
 import dev.flagrelay.internal.json.JsonCodec.ErrorBody;
+import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FlagChangeStream;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RateLimitedException;
@@ -21,6 +22,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +75,7 @@ public final class OkHttpRelayClient implements RelayClient {
   /** The same client without read or call timeout, for the stream; shares pool and dispatcher. */
   private final OkHttpClient streamClient;
   private final Secrets secrets;
+  private final HttpUrl configurationUrl;
   private final HttpUrl collectorUrl;
   private final Headers headers;
   private final Duration timeout;
@@ -131,6 +134,7 @@ public final class OkHttpRelayClient implements RelayClient {
     this.flagChangeStreamUrl = streamUrl(base, apiKey);
     this.streamClient = client.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();
     this.secrets = new Secrets(apiKey);
+    this.configurationUrl = base.newBuilder().addPathSegments("v1/flag/configuration").build();
     this.collectorUrl =
         HttpUrl.get(collectorEndpoint.toString()).newBuilder().addPathSegments("v1/data/collector").build();
     this.headers = headerTemplate(apiKey, extraHeaders);
@@ -229,6 +233,24 @@ public final class OkHttpRelayClient implements RelayClient {
             .get()
             .build();
     return new OkHttpFlagChangeStream(streamClient.newCall(request), codec, secrets, MAX_ANSWER_BYTES);
+  }
+
+  @Override
+  public ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException {
+    RequestBody body = RequestBody.create(codec.configurationRequest(flags), JSON);
+    Request.Builder request = new Request.Builder().url(configurationUrl).headers(headers).post(body);
+    if (etag != null) {
+      request.header("If-None-Match", etag); // Verbatim, quotes included: the relay matches it exactly.
+    }
+    try (Response response = execute(client.newCall(request.build()))) {
+      if (response.code() == 304) {
+        return ConfigurationAnswer.NOT_MODIFIED;
+      }
+      if (response.code() == 200) {
+        return new ConfigurationAnswer.Fetched(readAnswer(response), response.header("ETag"));
+      }
+      throw failure(response);
+    }
   }
 
   @Override

@@ -85,6 +85,25 @@ public final class JsonCodec {
     return out.toByteArray();
   }
 
+  /** The body of {@code POST /v1/flag/configuration}: {@code {}} for every flag, else {@code {"flags":[...]}}. */
+  public byte[] configurationRequest(List<String> flags) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + flags.size() * 24);
+    try (JsonGenerator json = factory.createGenerator(out)) {
+      json.writeStartObject();
+      if (!flags.isEmpty()) {
+        json.writeArrayFieldStart("flags");
+        for (String flag : flags) {
+          json.writeString(flag);
+        }
+        json.writeEndArray();
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // A ByteArrayOutputStream never fails.
+    }
+    return out.toByteArray();
+  }
+
   private void writeReservedKey(JsonGenerator json, Object callerValue) throws IOException {
     json.writeStartObject();
     if (callerValue instanceof Map) {

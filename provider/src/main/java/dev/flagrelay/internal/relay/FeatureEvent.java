@@ -20,6 +20,8 @@ public record FeatureEvent(
     String source)
     implements CollectorEvent {
   public static final String SOURCE_PROVIDER_CACHE = "PROVIDER_CACHE";
+  /** Source of an evaluation made in the application's process (GOFF-COLL-010). */
+  public static final String SOURCE_INPROCESS = "INPROCESS";
   /** Variant reported when the caller's default was returned. */
   public static final String SDK_DEFAULT_VARIANT = "SdkDefault";
 

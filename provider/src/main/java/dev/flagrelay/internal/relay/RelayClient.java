@@ -2,6 +2,7 @@ package dev.flagrelay.internal.relay;
 
 import dev.flagrelay.internal.context.ContextSnapshot;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The relay proxy's HTTP API as the provider uses it. Implementations are thread-safe; every call
@@ -29,6 +30,18 @@ public interface RelayClient extends AutoCloseable {
    */
   default FlagChangeStream flagChangeStream() {
     return FlagChangeStream.NOT_FOUND;
+  }
+
+  /**
+   * Fetches the flag configuration ({@code POST /v1/flag/configuration}, body {@code {}} or {@code
+   * {"flags":[...]}}), sending {@code etag} verbatim in {@code If-None-Match} when it is not null.
+   * Relay clients without in-process support answer as a relay without the endpoint would.
+   *
+   * @param flags the flags to fetch; empty for all
+   * @throws RelayException when the relay answered an error or could not be reached
+   */
+  default ConfigurationAnswer flagConfiguration(String etag, List<String> flags) throws RelayException {
+    throw new RelayHttpException(404, null, "this relay client cannot fetch the flag configuration");
   }
 
   /**

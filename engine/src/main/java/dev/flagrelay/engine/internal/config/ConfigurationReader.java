@@ -79,9 +79,11 @@ public final class ConfigurationReader {
     }
     Map<String, CompiledFlag> compiled = new LinkedHashMap<>();
     Map<String, String> unsupported = new LinkedHashMap<>();
+    Map<String, JsonNode> definitions = new LinkedHashMap<>();
     FlagCompiler compiler = new FlagCompiler();
     for (Iterator<Map.Entry<String, JsonNode>> it = flags.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> flag = it.next();
+      definitions.put(flag.getKey(), flag.getValue());
       try {
         compiled.put(flag.getKey(), compiler.compile(flag.getKey(), flag.getValue()));
       } catch (InvalidFlagException e) {
@@ -93,7 +95,8 @@ public final class ConfigurationReader {
     return new CompiledConfiguration(
         Collections.unmodifiableMap(compiled),
         Collections.unmodifiableMap(unsupported),
-        enrichment(root.path("evaluationContextEnrichment")));
+        enrichment(root.path("evaluationContextEnrichment")),
+        Collections.unmodifiableMap(definitions));
   }
 
   private static Map<String, Object> enrichment(JsonNode node) {

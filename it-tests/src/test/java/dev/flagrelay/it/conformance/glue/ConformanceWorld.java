@@ -1,5 +1,6 @@
 package dev.flagrelay.it.conformance.glue;
 
+import dev.flagrelay.EvaluationMode;
 import dev.flagrelay.GoFeatureFlagProvider;
 import dev.flagrelay.it.conformance.backend.RelayBackend;
 import dev.openfeature.sdk.Client;
@@ -30,6 +31,7 @@ public final class ConformanceWorld {
   private final Map<ProviderEvent, List<EventDetails>> events = new ConcurrentHashMap<>();
   private final List<GoFeatureFlagProvider> providers = new ArrayList<>();
   private RelayBackend backend;
+  private EvaluationMode evaluationMode = EvaluationMode.REMOTE;
   private Set<String> tags = Set.of();
   private OpenFeatureAPI api;
   private GoFeatureFlagProvider provider;
@@ -48,6 +50,15 @@ public final class ConformanceWorld {
   /** Called by the suite's backend hook before every scenario. */
   public void useBackend(RelayBackend backend) {
     this.backend = backend;
+  }
+
+  /** Called by a backend hook that runs the suite against the in-process mode. */
+  public void useEvaluationMode(EvaluationMode mode) {
+    this.evaluationMode = mode;
+  }
+
+  EvaluationMode evaluationMode() {
+    return evaluationMode;
   }
 
   RelayBackend backend() {

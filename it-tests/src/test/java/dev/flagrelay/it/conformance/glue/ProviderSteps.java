@@ -102,8 +102,11 @@ public final class ProviderSteps {
         .untilAsserted(() -> assertThat(world.client().getProviderState()).isEqualTo(state));
   }
 
-  private static GoFeatureFlagProviderOptions.Builder options(String endpoint) {
-    return GoFeatureFlagProviderOptions.builder().endpoint(endpoint).flagChangePollingInterval(POLL_INTERVAL);
+  private GoFeatureFlagProviderOptions.Builder options(String endpoint) {
+    return GoFeatureFlagProviderOptions.builder()
+        .endpoint(endpoint)
+        .flagChangePollingInterval(POLL_INTERVAL)
+        .evaluationMode(world.evaluationMode());
   }
 
   /** Options for a provider whose misbehaviour the WireMock stand-in scripts by request markers. */

@@ -1,0 +1,238 @@
+package dev.flagrelay.internal.evaluation;
+
+import dev.flagrelay.engine.EvaluationResult;
+import dev.flagrelay.engine.FlagConfiguration;
+import dev.flagrelay.internal.configuration.ConfigurationSnapshot;
+import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.context.ContextTooDeepException;
+import dev.flagrelay.internal.relay.FeatureEvent;
+import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.RelayException;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableMetadata;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.Reason;
+import dev.openfeature.sdk.Structure;
+import dev.openfeature.sdk.Value;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one evaluation in the application's process, with the engine and the current
+ * configuration snapshot: no network call, except for a flag the engine cannot evaluate, which is
+ * asked of the relay through the remote path (GOFF-FALLBACK-001).
+ *
+ * <p>The snapshot is read exactly once per evaluation: presence, evaluation, trackability and the
+ * event's version all come from the same configuration, however many swaps happen meanwhile.
+ * Every known flag whose {@code trackEvents} is not false yields one feature event ({@code source:
+ * INPROCESS}), failures included; an unknown flag, a fallback and an unreadable context yield none.
+ */
+public final class LocalEvaluator implements Evaluator {
+  private static final Logger logger = LoggerFactory.getLogger(LocalEvaluator.class);
+
+  private final Supplier<ConfigurationSnapshot> configuration;
+  private final RemoteEvaluator remote;
+  private final EventRecorder events;
+  private final Clock clock;
+  /** Flags whose fallback was logged already; bounded by the keys configurations held. */
+  private final Set<String> fallbackLogged = ConcurrentHashMap.newKeySet();
+
+  public LocalEvaluator(
+      Supplier<ConfigurationSnapshot> configuration, RemoteEvaluator remote, EventRecorder events, Clock clock) {
+    this.configuration = configuration;
+    this.remote = remote;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public <T> ProviderEvaluation<T> evaluate(String flagKey, FlagType<T> type, T defaultValue, EvaluationContext context) {
+    ConfigurationSnapshot snapshot = configuration.get(); // Once: see the class comment.
+    if (snapshot == null) {
+      return error(defaultValue, ErrorCode.PROVIDER_NOT_READY, "no flag configuration yet");
+    }
+    if (flagKey == null) {
+      return error(defaultValue, ErrorCode.GENERAL, "flag key is null");
+    }
+    FlagConfiguration flags = snapshot.configuration();
+    if (!flags.contains(flagKey)) {
+      return error(defaultValue, ErrorCode.FLAG_NOT_FOUND, "flag '" + flagKey + "' is not in the flag configuration");
+    }
+    ContextSnapshot caller;
+    try {
+      caller = ContextSnapshot.of(context);
+    } catch (ConcurrentModificationException e) {
+      return error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
+    } catch (ContextTooDeepException e) {
+      return error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
+    }
+    EvaluationResult result = flags.evaluate(flagKey, engineContext(caller), null, clock.instant());
+    if (result.errorCode() == dev.flagrelay.engine.ErrorCode.PARSE_ERROR
+        || result.errorCode() == dev.flagrelay.engine.ErrorCode.GENERAL) {
+      return fallback(flagKey, type, defaultValue, caller, result);
+    }
+    ProviderEvaluation<T> answer = answer(flagKey, type, defaultValue, result);
+    if (events != EventRecorder.NONE && result.trackEvents()) {
+      events.record(featureEvent(flagKey, caller, result, answer));
+    }
+    return answer;
+  }
+
+  /** The context as the relay would read it from OFREP: attributes but the targeting key, instants as text. */
+  static dev.flagrelay.engine.EvaluationContext engineContext(ContextSnapshot context) {
+    Map<String, Object> attributes = context.attributes();
+    Map<String, Object> plain = new HashMap<>(attributes.size() * 2);
+    for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
+      if (!attribute.getKey().equals(ContextSnapshot.TARGETING_KEY)) {
+        plain.put(attribute.getKey(), instantsAsText(attribute.getValue()));
+      }
+    }
+    return dev.flagrelay.engine.EvaluationContext.of(context.targetingKey(), plain);
+  }
+
+  private static Object instantsAsText(Object value) {
+    if (value instanceof Instant instant) {
+      return instant.toString(); // As the JSON of an OFREP request carries it.
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new HashMap<>(map.size() * 2);
+      map.forEach((key, item) -> copy.put(String.valueOf(key), instantsAsText(item)));
+      return copy;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(item -> copy.add(instantsAsText(item)));
+      return copy;
+    }
+    return value;
+  }
+
+  private <T> ProviderEvaluation<T> fallback(
+      String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot caller, EvaluationResult local) {
+    if (fallbackLogged.add(flagKey)) {
+      logger.warn(
+          "flag '{}' cannot be evaluated in process ({}: {}); it is evaluated by the relay (logged once per flag)",
+          flagKey,
+          local.errorCode(),
+          local.errorMessage());
+    }
+    try {
+      return remote.fallback(flagKey, type, defaultValue, caller);
+    } catch (RelayException e) {
+      logger.warn("remote evaluation of flag '{}' failed too: {}", flagKey, ErrorMapping.message(e));
+      ErrorCode code = local.errorCode() == dev.flagrelay.engine.ErrorCode.PARSE_ERROR ? ErrorCode.PARSE_ERROR : ErrorCode.GENERAL;
+      return error(defaultValue, code, local.errorMessage() + "; remote evaluation failed: " + ErrorMapping.message(e));
+    }
+  }
+
+  private static <T> ProviderEvaluation<T> answer(
+      String flagKey, FlagType<T> type, T defaultValue, EvaluationResult result) {
+    if (result.errorCode() != null) {
+      return error(defaultValue, errorCode(result.errorCode()), result.errorMessage());
+    }
+    ImmutableMetadata metadata = metadata(result);
+    if (result.reason() == dev.flagrelay.engine.Reason.DISABLED) {
+      return ProviderEvaluation.<T>builder()
+          .value(defaultValue)
+          .variant(result.variant() != null ? result.variant() : FeatureEvent.SDK_DEFAULT_VARIANT)
+          .reason(Reason.DISABLED.name())
+          .flagMetadata(metadata)
+          .build();
+    }
+    T value = result.value() == null ? null : type.convert(result.value());
+    if (value == null) {
+      return ProviderEvaluation.<T>builder()
+          .value(defaultValue)
+          .variant(result.variant())
+          .reason(Reason.ERROR.name())
+          .errorCode(ErrorCode.TYPE_MISMATCH)
+          .errorMessage("flag '" + flagKey + "' is not a " + type + ": " + describe(result.value()))
+          .flagMetadata(metadata)
+          .build();
+    }
+    return ProviderEvaluation.<T>builder()
+        .value(value)
+        .variant(result.variant())
+        .reason(result.reason().name())
+        .flagMetadata(metadata)
+        .build();
+  }
+
+  /** The flag's metadata as the relay's OFREP answer carries it: plus the cacheable marker when true. */
+  private static ImmutableMetadata metadata(EvaluationResult result) {
+    Map<String, Object> metadata = result.metadata();
+    if (result.cacheable()) {
+      metadata = new HashMap<>(metadata);
+      metadata.put(RelayAnswer.CACHEABLE_KEY, true);
+    }
+    return new RelayAnswer(null, null, null, metadata).flagMetadata();
+  }
+
+  /** FLAG_CONFIG is GENERAL, as the remote mode maps the relay's (GOFF-ERR-001). */
+  private static ErrorCode errorCode(dev.flagrelay.engine.ErrorCode code) {
+    switch (code) {
+      case FLAG_NOT_FOUND:
+        return ErrorCode.FLAG_NOT_FOUND;
+      case TARGETING_KEY_MISSING:
+        return ErrorCode.TARGETING_KEY_MISSING;
+      case PARSE_ERROR:
+        return ErrorCode.PARSE_ERROR;
+      default:
+        return ErrorCode.GENERAL;
+    }
+  }
+
+  private FeatureEvent featureEvent(
+      String flagKey, ContextSnapshot context, EvaluationResult result, ProviderEvaluation<?> answer) {
+    boolean failed = answer.getErrorCode() != null;
+    boolean callerDefault = failed || result.reason() == dev.flagrelay.engine.Reason.DISABLED;
+    return new FeatureEvent(
+        FeatureEvent.contextKind(context),
+        FeatureEvent.userKey(context),
+        clock.millis() / 1000,
+        flagKey,
+        failed || answer.getVariant() == null ? FeatureEvent.SDK_DEFAULT_VARIANT : answer.getVariant(),
+        callerDefault ? plain(answer.getValue()) : result.value(),
+        failed,
+        result.version() == null ? "" : result.version(),
+        FeatureEvent.SOURCE_INPROCESS);
+  }
+
+  private static Object plain(Object value) {
+    if (value instanceof Value sdkValue) {
+      Object inner = sdkValue.asObject();
+      return inner instanceof Structure structure ? structure.asObjectMap() : inner;
+    }
+    return value;
+  }
+
+  private static String describe(Object value) {
+    if (value instanceof Map) {
+      return "an object";
+    }
+    if (value instanceof List) {
+      return "an array";
+    }
+    return value instanceof String ? "a string" : String.valueOf(value);
+  }
+
+  private static <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message) {
+    return ProviderEvaluation.<T>builder()
+        .value(defaultValue)
+        .reason(Reason.ERROR.name())
+        .errorCode(code)
+        .errorMessage(message)
+        .build();
+  }
+}
