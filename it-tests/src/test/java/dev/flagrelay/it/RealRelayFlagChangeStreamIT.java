@@ -3,6 +3,7 @@ package dev.flagrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flagrelay.EvaluationMode;
 import dev.flagrelay.GoFeatureFlagProvider;
 import dev.flagrelay.GoFeatureFlagProviderOptions;
 import dev.openfeature.sdk.Client;
@@ -40,6 +41,11 @@ class RealRelayFlagChangeStreamIT {
   private LogCapture log;
 
   private void start(UnaryOperator<RelayProxy.Builder> relayOptions, String apiKey) throws IOException {
+    start(relayOptions, apiKey, EvaluationMode.REMOTE);
+  }
+
+  private void start(UnaryOperator<RelayProxy.Builder> relayOptions, String apiKey, EvaluationMode mode)
+      throws IOException {
     log = LogCapture.start();
     relay = relayOptions.apply(RelayProxy.serving(RelayProxy.conformanceFlags())).start();
     api = OpenFeatureAPI.createIsolated();
@@ -49,6 +55,7 @@ class RealRelayFlagChangeStreamIT {
             GoFeatureFlagProviderOptions.builder()
                 .endpoint(relay.endpoint())
                 .apiKey(apiKey)
+                .evaluationMode(mode)
                 .timeout(Duration.ofSeconds(2))
                 .flagChangePollingInterval(SAFETY_NET)
                 .build()));
@@ -138,5 +145,18 @@ class RealRelayFlagChangeStreamIT {
     assertThat(client.getStringValue("string_key", "default", CanonicalContext.get())).isEqualTo("CC3333");
     api.shutdown();
     assertThat(log.text()).contains(CONNECTED).doesNotContain(key);
+  }
+
+  @Test
+  void inProcess_editedFlag_refreshedAtOnce_oneConfigurationChangedNamingIt() throws IOException {
+    start(UnaryOperator.identity(), null, EvaluationMode.IN_PROCESS);
+    assertThat(client.getStringValue("string_key", "default", CanonicalContext.get())).isEqualTo("CC0000");
+
+    editStringKey("CC6666");
+
+    await("the refresh the relay's event triggers").atMost(CHANGE_DEADLINE).until(() -> !configurationChanges().isEmpty());
+    assertThat(configurationChanges()).singleElement()
+        .satisfies(details -> assertThat(details.getFlagsChanged()).containsExactly("string_key"));
+    assertThat(client.getStringValue("string_key", "default", CanonicalContext.get())).isEqualTo("CC6666");
   }
 }
