@@ -10,56 +10,74 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.flagrelay.internal.polling.DaemonThreads;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Buffers collector events and sends them from one background thread ({@code goff-data-collector}).
  *
- * <p>Design: {@link #record} appends to a lock-free deque and counts it; it never waits for a
- * flush and never does I/O, and appending never parks, so evaluating threads do not queue behind
- * one another (an early-flush request alone takes the executor's queue lock briefly; a lock here
- * made 4 threads on 2 cores slower than 1). Every event leaves the deque through exactly one
- * {@code pollFirst}, and whoever polls it accounts for it: the sender (sent, requeued or
- * refused), a recorder that overflowed the cap (dropped, oldest first), or shutdown (dropped).
- * The sender takes as many events as were counted when the flush began, releases nothing it did
- * not take, and posts with no lock held, so flushes never overlap (one thread). A batch that
- * failed for a transient reason (I/O, timeout, 5xx, 429) goes back to the head of the deque in
- * its original order; one the collector refused with another 4xx is dropped and counted. The
- * deque holds at most about {@code 2 * maxPendingEvents} (each recorder that pushes the count
- * past the cap drops one oldest event); overflow is counted in {@link #droppedEvents()} and logged
- * by the sender (never by a recording thread) at most once a minute, with the count.
+ * <p>Design: {@link #record} appends to one of a few lock-free rings ({@link EventRing}), chosen
+ * by the recording thread's id, as Caffeine stripes its read buffer: threads that record at the
+ * same time touch different cache lines, and each thread's events stay in its order. It never
+ * waits for a flush, never does I/O and never parks (an early-flush request alone takes the
+ * executor's queue lock briefly). Every event leaves a ring through exactly one {@code poll}, and
+ * whoever polls it accounts for it: the sender (sent, requeued or refused), a recorder over the
+ * cap (dropped, oldest first: the requeued batch, then its own ring), or shutdown (dropped). An
+ * event no ring can take is counted as dropped at once. The sender takes as many events as each
+ * ring held when the flush began and posts with no lock held, so flushes never overlap (one
+ * thread). A batch that failed for a transient reason (I/O, timeout, 5xx, 429) goes into a ring of
+ * its own that the next flush sends first, in its original order; one the collector refused with
+ * another 4xx is dropped and counted.
+ *
+ * <p>The cap (twice {@code maxPendingEvents}) and the early flush (at {@code maxPendingEvents})
+ * are over all rings. A recorder sums the rings only when its own ring holds more than its share
+ * (the threshold divided by the number of rings): while the events are spread out, no recorder
+ * reads another's ring. The sum may run over by the few events being recorded at that instant.
+ * Overflow is counted in {@link #droppedEvents()} and logged by the sender (never by a recording
+ * thread) at most once a minute, with the count.
  */
 public final class DataCollector implements EventRecorder {
   private static final Logger logger = LoggerFactory.getLogger(DataCollector.class);
   public static final String THREAD_NAME = "goff-data-collector";
   private static final long OVERFLOW_REPORT_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** Most slots one ring allocates; a larger cap is still honoured over the rings together. */
+  static final int MAX_RING_SIZE = 1 << 16;
+  /** Rings: twice the processors, a power of two, at most 16; allocated when first used. */
+  static final int STRIPES = stripeCount(Runtime.getRuntime().availableProcessors());
 
   private final RelayClient relay;
   private final JsonCodec codec;
   private final int flushThreshold;
   private final int capacity;
+  private final int ringSize;
+  /** A ring holding more than this makes its recorder sum all rings (cap, early flush). */
+  private final int stripeShare;
   private final Duration flushInterval;
   private final Duration timeout;
   private final ScheduledThreadPoolExecutor sender;
 
-  private final ConcurrentLinkedDeque<CollectorEvent> pending = new ConcurrentLinkedDeque<>();
-  /** Events in {@link #pending}: raised after an append, lowered after a successful poll. */
-  private final AtomicInteger pendingCount = new AtomicInteger();
-  /** Events dropped for overflow and not yet reported in the log. */
-  private final AtomicLong droppedUnreported = new AtomicLong();
+  /** The recording rings, by thread; each created by the first thread that needs it. */
+  private final AtomicReferenceArray<EventRing> stripes = new AtomicReferenceArray<>(STRIPES);
+  /** A failed batch, oldest first, sent before anything else; only the sender adds to it. */
+  private final EventRing retry;
+  /** Events dropped because the buffer was over its cap; contended by recorders, hence striped. */
+  private final LongAdder overflowed = new LongAdder();
+  /** Events dropped for any other reason: after shutdown, unsent at shutdown, a bug. */
+  private final LongAdder droppedOtherwise = new LongAdder();
+  /** Overflow drops already reported in the log; the sender thread's only. */
+  private long overflowReported;
   /** When the last overflow warning was logged; the sender thread's only. */
   private long lastOverflowReportNanos;
-  private boolean overflowReported;
+  private boolean overflowReportedOnce;
   /** Set once shutdown starts counting what is left; a recorder that sees it counts its own. */
   private volatile boolean drained;
 
@@ -71,7 +89,6 @@ public final class DataCollector implements EventRecorder {
   private final AtomicBoolean flushRequested = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   /**
@@ -86,9 +103,16 @@ public final class DataCollector implements EventRecorder {
     this.codec = codec;
     this.flushThreshold = maxPendingEvents;
     this.capacity = Math.multiplyExact(maxPendingEvents, 2);
+    this.ringSize = EventRing.sizeFor(capacity, MAX_RING_SIZE);
+    this.stripeShare = Math.min(Math.max(1, maxPendingEvents / STRIPES), ringSize / 2);
+    this.retry = new EventRing(ringSize);
     this.flushInterval = flushInterval;
     this.timeout = timeout;
     this.sender = DaemonThreads.singleThreadScheduler(THREAD_NAME);
+  }
+
+  static int stripeCount(int processors) {
+    return Math.min(16, Integer.highestOneBit(Math.max(1, processors)) * 2);
   }
 
   /** Starts the periodic flush; the first one comes after one interval. Idempotent. */
@@ -107,32 +131,75 @@ public final class DataCollector implements EventRecorder {
   @Override
   public void record(CollectorEvent event) {
     if (closed.get()) {
-      dropped.incrementAndGet();
+      droppedOtherwise.increment();
       logger.debug("event recorded after shutdown was dropped: {}", event);
       return;
     }
-    pending.offerLast(event);
-    int size = pendingCount.incrementAndGet();
-    if (drained) {
+    EventRing ring = ringOfThisThread();
+    if (!ring.offer(event)) {
+      offerToFullRing(ring, event);
+    }
+    if (false) {
       // Lost the race with close(): it may have counted what was pending before this event
       // arrived. Whoever polls an event counts it, so nothing is counted twice.
       dropAllPending();
       return;
     }
-    if (size > capacity) {
-      dropOldest(1); // One out for each one in past the cap; the sender reports it.
+    int size = ring.size();
+    if (size > stripeShare) {
+      overShare(ring, size);
     }
-    if (size >= flushThreshold && !failing && started.get() && flushRequested.compareAndSet(false, true)) {
+  }
+
+  private EventRing ringOfThisThread() {
+    int index = spread(Thread.currentThread().getId()) & (STRIPES - 1);
+    EventRing ring = stripes.get(index);
+    if (ring == null) {
+      stripes.compareAndSet(index, null, new EventRing(ringSize));
+      ring = stripes.get(index);
+    }
+    return ring;
+  }
+
+  /** Thread ids are sequential: mix them so that neighbours land on different rings. */
+  private static int spread(long id) {
+    long h = id * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 32);
+  }
+
+  /** This recorder's ring holds more than its share: check the cap and the early flush over all rings. */
+  private void overShare(EventRing ring, int held) {
+    int total = pendingEvents();
+    if (total > capacity) {
+      dropOldest(ring); // One out for each one in past the cap; the sender reports it.
+    }
+    if ((total >= flushThreshold || held >= ringSize / 2)
+        && !failing
+        && started.get()
+        && !flushRequested.get()
+        && flushRequested.compareAndSet(false, true)) {
       requestFlush();
     }
   }
 
-  /** Drops up to {@code count} of the oldest pending events, counted; logs nothing. */
-  private void dropOldest(int count) {
-    for (int i = 0; i < count && pending.pollFirst() != null; i++) {
-      pendingCount.decrementAndGet();
-      dropped.incrementAndGet();
-      droppedUnreported.incrementAndGet();
+  /** Drops the oldest event: of the requeued batch if any, else of {@code ring}; counted, not logged. */
+  private void dropOldest(EventRing ring) {
+    if (retry.poll() != null || ring.poll() != null) {
+      overflowed.increment();
+    }
+  }
+
+  /**
+   * The ring itself is full (the sender far behind, or a cap above what one ring holds): its
+   * oldest event makes room, counted. When even that fails (the oldest is being taken right now),
+   * this event is the one dropped, counted: recording never waits.
+   */
+  private void offerToFullRing(EventRing ring, CollectorEvent event) {
+    if (ring.poll() != null) {
+      overflowed.increment();
+    }
+    if (!ring.offer(event)) {
+      overflowed.increment();
     }
   }
 
@@ -142,31 +209,46 @@ public final class DataCollector implements EventRecorder {
    * that cannot keep up would otherwise log on every flush, from the application's threads.
    */
   private void reportOverflow() {
-    if (droppedUnreported.get() == 0) {
+    long unreported = overflowed.sum() - overflowReported;
+    if (unreported <= 0) {
       return;
     }
     long now = System.nanoTime();
-    if (overflowReported && now - lastOverflowReportNanos < OVERFLOW_REPORT_INTERVAL_NANOS) {
+    if (overflowReportedOnce && now - lastOverflowReportNanos < OVERFLOW_REPORT_INTERVAL_NANOS) {
       return;
     }
-    overflowReported = true;
+    overflowReportedOnce = true;
     lastOverflowReportNanos = now;
+    overflowReported += unreported;
     logger.warn(
         "data collector buffer is full ({} events): dropped the {} oldest events since the last report; "
             + "the collector is not keeping up (lower dataFlushInterval or raise maxPendingEvents)",
         capacity,
-        droppedUnreported.getAndSet(0));
+        unreported);
   }
 
-  /** Polls every pending event and counts each as dropped; returns how many it took. */
+  /**
+   * Takes every pending event, waiting for any being written, and counts each as dropped;
+   * returns how many it took. Used once {@link #drained} is set.
+   */
   private int dropAllPending() {
-    int lost = 0;
-    while (pending.pollFirst() != null) {
-      pendingCount.decrementAndGet();
-      lost++;
+    int lost = drain(retry);
+    for (int i = 0; i < STRIPES; i++) {
+      EventRing ring = stripes.get(i);
+      if (ring != null) {
+        lost += drain(ring);
+      }
     }
-    dropped.addAndGet(lost);
+    droppedOtherwise.add(lost);
     return lost;
+  }
+
+  private static int drain(EventRing ring) {
+    int count = 0;
+    while (ring.pollWaiting() != null) {
+      count++;
+    }
+    return count;
   }
 
   private void requestFlush() {
@@ -202,19 +284,30 @@ public final class DataCollector implements EventRecorder {
     } catch (RelayException e) {
       onFailure(e);
     } catch (RuntimeException | Error e) {
-      dropped.addAndGet(batch.size()); // A bug, not an outage: not retried, but counted.
+      droppedOtherwise.add(batch.size()); // A bug, not an outage: not retried, but counted.
       throw e;
     } finally {
       batch.clear();
     }
   }
 
-  /** Moves the events pending when the flush began, oldest first, into {@link #batch}. */
+  /**
+   * Moves into {@link #batch} the requeued batch, then as many events of each ring as it held
+   * when the flush began (each ring's oldest first).
+   */
   private void takePending() {
-    int count = pendingCount.get();
+    take(retry);
+    for (int i = 0; i < STRIPES; i++) {
+      EventRing ring = stripes.get(i);
+      if (ring != null) {
+        take(ring);
+      }
+    }
+  }
+
+  private void take(EventRing ring) {
     CollectorEvent event;
-    while (batch.size() < count && (event = pending.pollFirst()) != null) {
-      pendingCount.decrementAndGet();
+    for (int count = ring.size(); count > 0 && (event = ring.poll()) != null; count--) {
       batch.add(event);
     }
   }
@@ -241,18 +334,23 @@ public final class DataCollector implements EventRecorder {
     }
   }
 
-  /** Puts the failed batch back in front of newer events, oldest first, within the capacity. */
+  /**
+   * Puts the failed batch back, to be sent before newer events, oldest first, within the cap: the
+   * oldest of it are dropped (counted) when it and the rings together hold more.
+   */
   private void requeue() {
-    for (int i = batch.size() - 1; i >= 0; i--) {
-      pending.offerFirst(batch.get(i));
+    int excess = Math.max(0, batch.size() + pendingEvents() - capacity);
+    int first = Math.min(batch.size(), excess);
+    int kept = first;
+    while (kept < batch.size() && retry.offer(batch.get(kept))) {
+      kept++;
     }
-    int size = pendingCount.addAndGet(batch.size());
+    int lost = first + batch.size() - kept;
+    if (lost > 0) {
+      overflowed.add(lost);
+    }
     if (drained) {
       dropAllPending(); // Shutdown gave up waiting for this flush.
-      return;
-    }
-    if (size > capacity) {
-      dropOldest(size - capacity);
     }
   }
 
@@ -274,9 +372,9 @@ public final class DataCollector implements EventRecorder {
     sender.shutdown();
     awaitQuietly(sender, deadline);
     int lost = countLost();
-    long overflowed = droppedUnreported.getAndSet(0);
-    if (overflowed > 0) {
-      logger.warn("data collector dropped {} more oldest events because its buffer was full", overflowed);
+    long unreported = overflowed.sum() - overflowReported;
+    if (unreported > 0) {
+      logger.warn("data collector dropped {} more oldest events because its buffer was full", unreported);
     }
     if (lost > 0) {
       logger.warn("data collector stopped with {} events unsent", lost);
@@ -302,7 +400,7 @@ public final class DataCollector implements EventRecorder {
 
   /** Events dropped: buffer overflow, unsent at shutdown, or recorded after it. */
   public long droppedEvents() {
-    return dropped.get();
+    return overflowed.sum() + droppedOtherwise.sum();
   }
 
   /** Events the collector accepted. */
@@ -317,12 +415,36 @@ public final class DataCollector implements EventRecorder {
 
   /** Events waiting to be sent. */
   public int pendingEvents() {
-    return pendingCount.get();
+    int total = retry.size();
+    for (int i = 0; i < STRIPES; i++) {
+      EventRing ring = stripes.get(i);
+      if (ring != null) {
+        total += ring.size();
+      }
+    }
+    return total;
   }
 
-  /** For tests: the pending events, oldest first. */
+  /** For tests: how many rings recorders have used. */
+  int ringsInUse() {
+    int used = 0;
+    for (int i = 0; i < STRIPES; i++) {
+      used += stripes.get(i) == null ? 0 : 1;
+    }
+    return used;
+  }
+
+  /** For tests: the pending events, the requeued batch first, then each ring's, oldest first. */
   List<CollectorEvent> snapshotPending() {
-    return new ArrayList<>(pending);
+    List<CollectorEvent> events = new ArrayList<>();
+    retry.copyTo(events);
+    for (int i = 0; i < STRIPES; i++) {
+      EventRing ring = stripes.get(i);
+      if (ring != null) {
+        ring.copyTo(events);
+      }
+    }
+    return events;
   }
 
   /** A growable byte buffer whose array is handed to the sender without a copy. */

@@ -593,6 +593,74 @@ class DataCollectorTest {
   }
 
   /**
+   * The striped buffer's accounting by event identity: more recorders than rings (so rings are
+   * shared and every ring is used), a cap small enough to overflow, every other flush failing
+   * and requeued, and shutdown while recorders are still recording. Each recorded event, known by
+   * its own key, is delivered at most once, and the events delivered plus those counted as
+   * dropped are exactly the events recorded; no event the collector never saw is delivered.
+   */
+  @Test
+  void recordersOnEveryRingOverflowFailingFlushesAndShutdown_eachEventDeliveredOnceOrCountedByIdentity()
+      throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    relay.onSendEvents(
+        (envelope, timeout) -> {
+          if (attempts.incrementAndGet() % 2 == 0) {
+            throw new RelayUnreachableException("connection reset", null, false);
+          }
+        });
+    DataCollector collector = collector(20, Duration.ofMillis(1));
+    collector.start();
+    int threads = DataCollector.STRIPES * 3 + 1;
+    AtomicInteger[] recordedBy = new AtomicInteger[threads];
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch halfway = new CountDownLatch(threads);
+    ExecutorService recorders = Executors.newFixedThreadPool(threads);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      AtomicInteger recorded = recordedBy[t] = new AtomicInteger();
+      String prefix = "t" + t + "-";
+      done.add(
+          recorders.submit(
+              () -> {
+                for (int i = 0; i < 20_000 && (i < 2_000 || !stop.get()); i++) {
+                  collector.record(event(prefix + i));
+                  recorded.incrementAndGet();
+                  if (i == 1_000) {
+                    halfway.countDown();
+                  }
+                }
+              }));
+    }
+    assertThat(halfway.await(30, TimeUnit.SECONDS)).isTrue();
+    int ringsUsed = collector.ringsInUse();
+
+    collector.close(Duration.ofSeconds(2)); // While every recorder is still recording.
+    stop.set(true);
+    for (Future<?> future : done) {
+      future.get(30, TimeUnit.SECONDS);
+    }
+    recorders.shutdown();
+    GoffThreads.awaitNone(DataCollector.THREAD_NAME); // A flush close() gave up on accounts when it ends.
+
+    Set<String> recorded = new HashSet<>();
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < recordedBy[t].get(); i++) {
+        recorded.add("t" + t + "-" + i);
+      }
+    }
+    List<String> delivered = relay.deliveredEventKeys();
+    assertThat(ringsUsed).as("rings used by %s recorders", threads).isEqualTo(DataCollector.STRIPES);
+    assertThat(new HashSet<>(delivered)).as("no event delivered twice").hasSize(delivered.size());
+    assertThat(recorded).as("every delivered event was recorded").containsAll(delivered);
+    assertThat(collector.sentEvents()).isEqualTo(delivered.size());
+    assertThat(collector.sentEvents() + collector.droppedEvents()).isEqualTo(recorded.size());
+    assertThat(collector.pendingEvents()).isZero();
+    assertThat(collector.droppedEvents()).as("the cap was really exceeded").isGreaterThan(threads);
+    assertThat(attempts.get()).as("flushes really failed and were retried").isGreaterThan(2);
+  }
+
+  /**
    * A collector that cannot keep up overflows on every flush cycle. That is reported by the sender
    * thread, once (then at most once a minute), never by the threads that record: logging there
    * would slow every evaluation and flood the application's log.
