@@ -2,8 +2,9 @@ package dev.flagrelay.internal.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.flagrelay.internal.relay.FeatureEvent;
+import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.RelayAnswer;
+import dev.flagrelay.internal.relay.ServedAnswer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import java.util.function.LongSupplier;
 public final class EvaluationCache {
   private final Cache<CacheKey, Entry> entries;
   private final Generations generations = new Generations();
+  private final SharedAnswers answers = new SharedAnswers();
   private final LongSupplier nanoTime;
   private final long ttlNanos;
   /** How long an entry is kept at all: TTL plus the stale grace period. */
@@ -59,17 +61,17 @@ public final class EvaluationCache {
     if (entry == null) {
       return null;
     }
-    if (!generations.isCurrent(entry.stamp())) {
+    if (!entry.isCurrent(generations)) {
       entries.asMap().remove(key, entry); // Stored just as it was invalidated: never served.
       return null;
     }
     long now = nanoTime.getAsLong();
-    long age = now - entry.writtenAtNanos();
+    long age = now - entry.writtenAtNanos;
     if (age >= keepNanos) {
       entries.asMap().remove(key, entry); // Past TTL and grace: never served again.
       return null;
     }
-    return new Lookup(entry.answer(), age < ttlNanos, entry.served(), now);
+    return new Lookup(entry.answer, age < ttlNanos, entry.answer.value() != null ? entry : null, now);
   }
 
   /** Takes the stamp a relay call for {@code flagKey} must carry to be stored. */
@@ -91,9 +93,8 @@ public final class EvaluationCache {
     if (!generations.isCurrent(stamp)) {
       return;
     }
-    FeatureEvent served = FeatureEvent.servedFromCache(key.flagKey(), key.context(), answer);
-    Entry entry = new Entry(answer, served, nanoTime.getAsLong(), stamp);
-    entries.asMap().compute(key, (k, existing) -> existing != null && existing.stamp().isAfter(stamp) ? existing : entry);
+    Entry entry = new Entry(key, answers.intern(answer), nanoTime.getAsLong(), stamp);
+    entries.asMap().compute(key, (k, existing) -> existing != null && existing.isAfter(stamp) ? existing : entry);
   }
 
   /** Drops every entry of the given flags, and any answer for them now in flight. */
@@ -111,6 +112,11 @@ public final class EvaluationCache {
     entries.invalidateAll();
   }
 
+  /** Distinct answers shared between entries; for tests. */
+  int sharedAnswers() {
+    return answers.size();
+  }
+
   /** Entries held, including those no longer current; for tests and diagnostics. */
   public long estimatedSize() {
     return entries.estimatedSize();
@@ -119,11 +125,53 @@ public final class EvaluationCache {
   /**
    * A cached answer and whether it is still within its TTL.
    *
-   * @param served the collector event of a successful hit on this answer, built when it was
-   *     cached; null when the answer has no value
+   * @param served the cached answer, for the collector event of a successful hit on it; null
+   *     when the answer has no value
    * @param nanoTime the clock reading the freshness was judged by
    */
-  public record Lookup(RelayAnswer answer, boolean fresh, FeatureEvent served, long nanoTime) {}
+  public record Lookup(RelayAnswer answer, boolean fresh, ServedAnswer served, long nanoTime) {}
 
-  private record Entry(RelayAnswer answer, FeatureEvent served, long writtenAtNanos, Generations.Stamp stamp) {}
+  /**
+   * One cached answer. Its stamp's counters are held inline and its key is the cache's own, so an
+   * entry is one small object besides the key and the (shared) answer: these are kept by the
+   * tens of thousands.
+   */
+  private static final class Entry implements ServedAnswer {
+    private final CacheKey key;
+    private final RelayAnswer answer;
+    private final long writtenAtNanos;
+    private final long flagGeneration;
+    private final long globalGeneration;
+
+    Entry(CacheKey key, RelayAnswer answer, long writtenAtNanos, Generations.Stamp stamp) {
+      this.key = key;
+      this.answer = answer;
+      this.writtenAtNanos = writtenAtNanos;
+      this.flagGeneration = stamp.flagValue();
+      this.globalGeneration = stamp.globalValue();
+    }
+
+    boolean isCurrent(Generations generations) {
+      return generations.isCurrent(key.flagKey(), flagGeneration, globalGeneration);
+    }
+
+    boolean isAfter(Generations.Stamp stamp) {
+      return Generations.Stamp.isAfter(flagGeneration, globalGeneration, stamp);
+    }
+
+    @Override
+    public String flagKey() {
+      return key.flagKey();
+    }
+
+    @Override
+    public ContextSnapshot context() {
+      return key.context();
+    }
+
+    @Override
+    public RelayAnswer answer() {
+      return answer;
+    }
+  }
 }

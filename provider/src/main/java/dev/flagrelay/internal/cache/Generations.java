@@ -37,7 +37,16 @@ final class Generations {
   }
 
   boolean isCurrent(Stamp stamp) {
-    return perFlag.get(stamp.slot()) == stamp.flagValue() && global.get() == stamp.globalValue();
+    return isCurrent(stamp.slot(), stamp.flagValue(), stamp.globalValue());
+  }
+
+  /** Whether a stamp of {@code flagKey} with these values would be current. */
+  boolean isCurrent(String flagKey, long flagValue, long globalValue) {
+    return isCurrent(slot(flagKey), flagValue, globalValue);
+  }
+
+  private boolean isCurrent(int slot, long flagValue, long globalValue) {
+    return perFlag.get(slot) == flagValue && global.get() == globalValue;
   }
 
   void bumpFlag(String flagKey) {
@@ -66,6 +75,11 @@ final class Generations {
      * across concurrent bumps may be incomparable (neither is then current).
      */
     boolean isAfter(Stamp other) {
+      return isAfter(flagValue, globalValue, other);
+    }
+
+    /** Whether counters with these values were read after {@code other} was taken. */
+    static boolean isAfter(long flagValue, long globalValue, Stamp other) {
       return globalValue >= other.globalValue
           && flagValue >= other.flagValue
           && (globalValue > other.globalValue || flagValue > other.flagValue);

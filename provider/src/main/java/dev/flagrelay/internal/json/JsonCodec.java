@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.CacheHitEvent;
+import dev.flagrelay.internal.relay.ServedAnswer;
 import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FlagChangeEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
@@ -128,11 +129,11 @@ public final class JsonCodec {
 
   /**
    * Writes the collector envelope to {@code out} (which a sender may reuse between batches).
-   * Cache hits on the same answer share one {@link FeatureEvent}: it is encoded once per envelope
-   * and copied for each hit, with the hit's own creation date.
+   * Cache hits on the same cached answer ({@link ServedAnswer}) are encoded once per envelope and
+   * copied for each hit, with the hit's own creation date.
    */
   public void writeCollectorEnvelope(Collection<? extends CollectorEvent> events, OutputStream out) {
-    Map<FeatureEvent, SerializedString> encodedHits = new IdentityHashMap<>();
+    Map<ServedAnswer, SerializedString> encodedHits = new IdentityHashMap<>();
     long second = Long.MIN_VALUE;
     SerializedString secondText = null; // Most hits of a batch share a handful of seconds.
     try (JsonGenerator json = factory.createGenerator(out)) {
@@ -144,7 +145,7 @@ public final class JsonCodec {
         if (event instanceof CacheHitEvent hit) {
           SerializedString head = encodedHits.get(hit.served());
           if (head == null) {
-            head = new SerializedString(encodeWithoutCreationDate(hit.served()));
+            head = new SerializedString(encodeWithoutCreationDate(hit.served().event(0)));
             encodedHits.put(hit.served(), head);
           }
           if (hit.creationDate() != second) {

@@ -27,8 +27,8 @@ public record FeatureEvent(
 
   /**
    * The event of every successful cache hit on {@code answer} for {@code flagKey} and {@code
-   * context}, built once when the answer is cached; {@code creationDate} is left at 0 and each hit
-   * supplies its own ({@link CacheHitEvent}). Null when the answer carries no value: such hits
+   * context}; {@code creationDate} is left at 0 and each hit supplies its own ({@link
+   * CacheHitEvent}). Null when the answer carries no value: such hits
    * return the caller's default, which only the hit knows.
    */
   public static FeatureEvent servedFromCache(String flagKey, ContextSnapshot context, RelayAnswer answer) {
@@ -45,6 +45,11 @@ public record FeatureEvent(
         false,
         answer.version(),
         SOURCE_PROVIDER_CACHE);
+  }
+
+  /** This event with another creation date. */
+  public FeatureEvent withCreationDate(long date) {
+    return new FeatureEvent(contextKind, userKey, date, key, variation, value, failed, version, source);
   }
 
   /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */

@@ -48,6 +48,26 @@ public record RelayAnswer(
     return builder.build();
   }
 
+  /**
+   * Equal when the relay said the same: value, variant, reason and metadata ({@code flagMetadata}
+   * is derived from the metadata). Lets equal answers be shared ({@code EvaluationCache} keeps one
+   * of each).
+   */
+  @Override
+  public boolean equals(Object other) {
+    return this == other
+        || (other instanceof RelayAnswer that
+            && java.util.Objects.equals(value, that.value)
+            && java.util.Objects.equals(variant, that.variant)
+            && java.util.Objects.equals(reason, that.reason)
+            && metadata.equals(that.metadata));
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(value, variant, reason, metadata);
+  }
+
   /** Whether the relay said this answer may be cached. */
   public boolean cacheable() {
     return Boolean.TRUE.equals(metadata.get(CACHEABLE_KEY));

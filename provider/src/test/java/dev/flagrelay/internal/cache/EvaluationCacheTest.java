@@ -252,4 +252,44 @@ class EvaluationCacheTest {
 
     assertThat(cache.get(key("f", "u1")).answer()).isSameAs(later);
   }
+
+  @Test
+  void equalAnswersForDifferentContexts_storedAsOneSharedInstance_distinctAnswersKeptApart() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), Answers.cacheable(true, "on"));
+    store(cache, key("f", "u2"), Answers.cacheable(true, "on"));
+    store(cache, key("g", "u1"), Answers.cacheable(false, "off"));
+
+    RelayAnswer first = cache.get(key("f", "u1")).answer();
+
+    assertThat(cache.get(key("f", "u2")).answer()).isSameAs(first);
+    assertThat(cache.get(key("g", "u1")).answer()).isNotSameAs(first).isEqualTo(Answers.cacheable(false, "off"));
+    assertThat(cache.get(key("g", "u1")).answer().value()).isEqualTo(false);
+  }
+
+  @Test
+  void sharedAnswers_boundedPastTheLimit_laterAnswersStoredUnsharedAndStillServed() {
+    EvaluationCache cache = new EvaluationCache(SharedAnswers.MAX_ANSWERS * 2, TTL, GRACE, ticker::get);
+    for (int i = 0; i <= SharedAnswers.MAX_ANSWERS + 10; i++) {
+      store(cache, key("f", "u" + i), Answers.cacheable("v" + i, "on"));
+    }
+
+    assertThat(cache.sharedAnswers()).isEqualTo(SharedAnswers.MAX_ANSWERS);
+    String last = "v" + (SharedAnswers.MAX_ANSWERS + 10);
+    assertThat(cache.get(key("f", "u" + (SharedAnswers.MAX_ANSWERS + 10))).answer().value())
+        .isEqualTo(last);
+  }
+
+  @Test
+  void hitOnAnAnswerWithAValue_servedIsTheCachedAnswerForItsOwnContext() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), Answers.cacheable(true, "on"));
+
+    EvaluationCache.Lookup lookup = cache.get(key("f", "u1"));
+
+    assertThat(lookup.served().flagKey()).isEqualTo("f");
+    assertThat(lookup.served().context()).isEqualTo(key("f", "u1").context());
+    assertThat(lookup.served().event(7L).userKey()).isEqualTo("u1");
+    assertThat(lookup.served().event(7L).creationDate()).isEqualTo(7L);
+  }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.CacheHitEvent;
+import dev.flagrelay.internal.relay.ServedAnswer;
 import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
@@ -428,6 +429,11 @@ class JsonCodecTest {
 
   // Collector envelope (GOFF-COLL-002..012, GOFF-TRACK-004/005).
 
+  private static ServedAnswer served(String flagKey, Map<String, Object> context, RelayAnswer answer) {
+    record Served(String flagKey, ContextSnapshot context, RelayAnswer answer) implements ServedAnswer {}
+    return new Served(flagKey, ContextSnapshot.ofAttributes(context), answer);
+  }
+
   private static FeatureEvent featureEvent() {
     return new FeatureEvent(
         "user", "u1", 1_680_246_000L, "my-flag", "on", Map.of("color", "blue"), false, "v7", "PROVIDER_CACHE");
@@ -527,7 +533,8 @@ class JsonCodecTest {
 
   @Test
   void collectorEnvelope_cacheHit_encodesLikeTheEquivalentFeatureEvent() throws IOException {
-    FeatureEvent served = featureEvent();
+    ServedAnswer served =
+        served("my-flag", Map.of("targetingKey", "u1"), new RelayAnswer(Map.of("color", "blue"), "on", "TARGETING_MATCH", Map.of("version", "v7")));
     CacheHitEvent hit = new CacheHitEvent(served, 1_690_000_123L);
 
     JsonNode fromHit = tree(codec.collectorEnvelope(List.of(hit))).get("events").get(0);
@@ -541,8 +548,8 @@ class JsonCodecTest {
 
   @Test
   void collectorEnvelope_hitsSharingOneAnswer_eachKeepTheirDateAndOrderAmongOtherEvents() throws IOException {
-    FeatureEvent served =
-        new FeatureEvent("user", "u\"1", 0, "my-flag", "on", List.of(1, "two", Map.of("x", true)), false, "", "PROVIDER_CACHE");
+    ServedAnswer served =
+        served("my-flag", Map.of("targetingKey", "u\"1"), new RelayAnswer(List.of(1, "two", Map.of("x", true)), "on", null, Map.of()));
     TrackingEvent tracking = new TrackingEvent("user", "u1", 7L, "checkout", Map.of("targetingKey", "u1"), Map.of());
     List<CollectorEvent> events =
         List.of(new CacheHitEvent(served, 5L), tracking, new CacheHitEvent(served, 6L), featureEvent());
