@@ -24,7 +24,12 @@ import java.util.concurrent.Future;
  * Run once with the cache on and once off, each in a fresh JVM: the difference divided by the
  * 50,000 cached answers is the cost of one.
  *
- * <pre>java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.flagrelay.benchmarks.CacheMemoryMeasurement on|off</pre>
+ * <p>{@code shared}: the 1,000 contexts are built once and reused, so the cache shares their
+ * strings with the application. {@code fresh} (the default): every evaluation builds its context
+ * anew, from new strings, as a service does from each request; the cache then keeps the only
+ * copy of each context's strings.
+ *
+ * <pre>java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.flagrelay.benchmarks.CacheMemoryMeasurement on|off [fresh|shared]</pre>
  */
 public final class CacheMemoryMeasurement {
   private static final int THREADS = 64;
@@ -35,6 +40,7 @@ public final class CacheMemoryMeasurement {
 
   public static void main(String[] args) throws Exception {
     boolean cache = args.length == 0 || !args[0].equals("off");
+    boolean fresh = args.length < 2 || !args[1].equals("shared");
     EvaluationContext[] users = users();
     String[] flags = new String[FLAGS];
     for (int f = 0; f < FLAGS; f++) {
@@ -47,10 +53,14 @@ public final class CacheMemoryMeasurement {
               Side.flagrelay(
                   stub,
                   options -> options.cacheEnabled(cache).cacheMaximumSize(100_000).disableDataCollection(true)));
-      soak(client, flags, users);
+      soak(client, flags, users, fresh);
       long live = liveHeapAfterGc();
       System.out.printf(
-          "cache=%s relayEvaluations=%d liveHeapBytes=%d%n", cache ? "on" : "off", stub.evaluations(), live);
+          "cache=%s contexts=%s relayEvaluations=%d liveHeapBytes=%d%n",
+          cache ? "on" : "off",
+          fresh ? "fresh" : "shared",
+          stub.evaluations(),
+          live);
       // Keep everything the measurement means to count reachable until it is taken.
       if (users.length + flags.length == 0 || client == null) {
         throw new AssertionError();
@@ -62,21 +72,26 @@ public final class CacheMemoryMeasurement {
   private static EvaluationContext[] users() {
     EvaluationContext[] users = new EvaluationContext[USERS];
     for (int u = 0; u < USERS; u++) {
-      String key = "user-" + u;
-      users[u] =
-          new ImmutableContext(
-              key,
-              Map.of(
-                  "email", new Value(key + "@example.com"),
-                  "company", new Value("company-" + (u % 37)),
-                  "country", new Value(u % 2 == 0 ? "FR" : "DE"),
-                  "anonymous", new Value(false)));
+      users[u] = user(u);
     }
     return users;
   }
 
+  /** User {@code u}'s context, built from new strings. */
+  private static EvaluationContext user(int u) {
+    String key = "user-" + u;
+    return new ImmutableContext(
+        key,
+        Map.of(
+            "email", new Value(key + "@example.com"),
+            "company", new Value("company-" + (u % 37)),
+            "country", new Value(u % 2 == 0 ? "FR" : "DE"),
+            "anonymous", new Value(false)));
+  }
+
   /** Each thread takes every 64th (flag, user) pair, twice: a miss, then a hit when caching. */
-  private static void soak(Client client, String[] flags, EvaluationContext[] users) throws Exception {
+  private static void soak(Client client, String[] flags, EvaluationContext[] users, boolean fresh)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     List<Future<?>> done = new ArrayList<>();
     int pairs = FLAGS * USERS;
@@ -87,7 +102,8 @@ public final class CacheMemoryMeasurement {
               () -> {
                 for (int round = 0; round < 2; round++) {
                   for (int p = first; p < pairs; p += THREADS) {
-                    if (!client.getBooleanValue(flags[p % FLAGS], false, users[p / FLAGS])) {
+                    EvaluationContext context = fresh ? user(p / FLAGS) : users[p / FLAGS];
+                    if (!client.getBooleanValue(flags[p % FLAGS], false, context)) {
                       throw new IllegalStateException("not the stub's answer for pair " + p);
                     }
                   }
