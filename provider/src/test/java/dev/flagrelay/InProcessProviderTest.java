@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagrelay.engine.EngineVersion;
 import dev.flagrelay.internal.configuration.ConfigurationRefresher;
 import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -22,6 +23,8 @@ import dev.openfeature.sdk.ProviderEventDetails;
 import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.GeneralError;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,6 +179,26 @@ class InProcessProviderTest {
     assertThat(answer.getFlagMetadata().getBoolean(RelayAnswer.CACHEABLE_KEY)).isTrue();
     assertThat(relay.evaluatedFlags()).as("no OFREP call").isEmpty();
     assertThat(relay.flagChangeCalls()).as("no flag-change polling in process").isZero();
+  }
+
+  /** GOFF-ENG-002/003: the engine pin and the targeted spec, read from the engine jar, logged at start. */
+  @Test
+  void start_logsTheEnginePinAndTheTargetedSpecOnce() throws Exception {
+    serveWithEtags();
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      ready(UnaryOperator.identity());
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    EngineVersion pin = EngineVersion.current();
+    List<String> pinLines =
+        captured.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains(pin.reference())).toList();
+    assertThat(pinLines).hasSize(1);
+    assertThat(pinLines.get(0)).contains("INFO", pin.implementation(), pin.spec(), pin.relayBaseline());
   }
 
   @Test
