@@ -427,6 +427,35 @@ class InProcessProviderTest {
     assertThat(provider.flagsChanged()).containsExactly(List.of("object-flag", "string-flag"));
   }
 
+  /**
+   * The SDK metadata of an answer is built once per flag rule and configuration, not on every
+   * evaluation (it is immutable, so it is shared); each evaluation still gets its own answer, and
+   * a new configuration brings its own metadata.
+   */
+  @Test
+  void metadataBuiltOncePerRuleAndConfiguration_answersStillFresh() throws Exception {
+    RecordingProvider provider = ready();
+    EvaluationContext basic = new ImmutableContext("u2", Map.of("plan", new Value("basic")));
+
+    ProviderEvaluation<Boolean> first = provider.getBooleanEvaluation("bool-flag", false, USER);
+    ProviderEvaluation<Boolean> second = provider.getBooleanEvaluation("bool-flag", false, USER);
+    ProviderEvaluation<Boolean> defaultRule = provider.getBooleanEvaluation("bool-flag", true, basic);
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.getFlagMetadata()).isSameAs(first.getFlagMetadata());
+    assertThat(defaultRule.getFlagMetadata()).isNotSameAs(first.getFlagMetadata());
+    assertThat(defaultRule.getFlagMetadata().getString("evaluatedRuleName")).isNull();
+    assertThat(defaultRule.getFlagMetadata().getString("team")).isEqualTo("checkout");
+    assertThat(defaultRule.getFlagMetadata().getBoolean(RelayAnswer.CACHEABLE_KEY)).isTrue();
+
+    served.set(config(BOOL_FLAG.replace("checkout", "payments"), STRING_FLAG));
+    await().until(() -> !provider.flagsChanged().isEmpty());
+
+    ProviderEvaluation<Boolean> changed = provider.getBooleanEvaluation("bool-flag", false, USER);
+    assertThat(changed.getFlagMetadata().getString("team")).isEqualTo("payments");
+    assertThat(changed.getFlagMetadata().getString("evaluatedRuleName")).isEqualTo("pro users");
+  }
+
   @Test
   void flagRemoved_namedAndNotFoundAfterwards() throws Exception {
     RecordingProvider provider = ready();
