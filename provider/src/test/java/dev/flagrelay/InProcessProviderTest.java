@@ -17,6 +17,7 @@ import dev.flagrelay.testing.RecordingRelayClient;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEvent;
 import dev.openfeature.sdk.ProviderEventDetails;
@@ -454,6 +455,28 @@ class InProcessProviderTest {
     ProviderEvaluation<Boolean> changed = provider.getBooleanEvaluation("bool-flag", false, USER);
     assertThat(changed.getFlagMetadata().getString("team")).isEqualTo("payments");
     assertThat(changed.getFlagMetadata().getString("evaluatedRuleName")).isEqualTo("pro users");
+  }
+
+  /**
+   * Numeric metadata keeps the types the remote mode decodes from the relay's JSON: an integer
+   * within 32 bits is an Integer, a larger one a Long, a fraction a Double (the spec Gherkin's
+   * metadata scenarios read {@code getInteger}).
+   */
+  @Test
+  void numericMetadata_typedAsInTheRemoteMode() throws Exception {
+    served.set(
+        config(
+            "\"numbers-flag\":{\"variations\":{\"on\":true},\"defaultRule\":{\"variation\":\"on\"},"
+                + "\"metadata\":{\"integer\":2,\"big\":1099511627776,\"float\":0.1,\"string\":\"1.0.2\",\"boolean\":true}}"));
+    RecordingProvider provider = ready();
+
+    ImmutableMetadata metadata = provider.getBooleanEvaluation("numbers-flag", false, USER).getFlagMetadata();
+
+    assertThat(metadata.getInteger("integer")).isEqualTo(2);
+    assertThat(metadata.getLong("big")).isEqualTo(1L << 40);
+    assertThat(metadata.getDouble("float")).isEqualTo(0.1);
+    assertThat(metadata.getString("string")).isEqualTo("1.0.2");
+    assertThat(metadata.getBoolean("boolean")).isTrue();
   }
 
   @Test

@@ -44,12 +44,23 @@ public final class FlagMetadataCache {
   }
 
   private static ImmutableMetadata build(Map<String, Object> metadata, boolean cacheableAnswer) {
-    Map<String, Object> sent = metadata;
+    Map<String, Object> sent = new HashMap<>(metadata.size() + 1);
+    metadata.forEach((key, value) -> sent.put(key, asDecodedFromJson(value)));
     if (cacheableAnswer) {
-      sent = new HashMap<>(metadata);
       sent.put(RelayAnswer.CACHEABLE_KEY, true);
     }
     return new RelayAnswer(null, null, null, sent).flagMetadata();
+  }
+
+  /**
+   * The engine reads every integral number as a Long; the remote mode decodes one within 32 bits
+   * as an Integer, so its metadata answers {@code getInteger}. Same types in both modes.
+   */
+  private static Object asDecodedFromJson(Object value) {
+    if (value instanceof Long number && number == number.intValue()) {
+      return number.intValue();
+    }
+    return value;
   }
 
   /** A map compared by identity: the engine's metadata maps are immutable and made once. */
