@@ -14,8 +14,8 @@ spec = importlib.util.spec_from_file_location("table", os.path.join(os.path.dirn
 table = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(table)
 
-E = "inprocess.InProcessEvaluationBenchmark."
-S = "inprocess.ConfigurationSwapBenchmark.evaluate_1thread"
+E = "InProcessEvaluationBenchmark."
+S = "ConfigurationSwapBenchmark.evaluate_1thread"
 
 
 def main():
