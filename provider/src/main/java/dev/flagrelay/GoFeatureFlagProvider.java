@@ -20,6 +20,7 @@ import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
 import dev.flagrelay.internal.relay.TrackingEvent;
+import dev.flagrelay.internal.stream.FlagChangeStreamer;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.EventProvider;
@@ -59,7 +60,8 @@ public class GoFeatureFlagProvider extends EventProvider {
   public static final String NAME = "GO Feature Flag Provider";
 
   private static final Metadata METADATA = () -> NAME;
-  /** Shutdown must fit the SDK's 3 s window: poller, then collector flush, then the rest. */
+  /** Shutdown must fit the SDK's 3 s window: stream, poller, then collector flush, then the rest. */
+  private static final Duration STREAM_STOP_BUDGET = Duration.ofMillis(250);
   private static final Duration POLLER_STOP_BUDGET = Duration.ofMillis(500);
   private static final Duration COLLECTOR_FLUSH_BUDGET = Duration.ofMillis(2000);
 
@@ -87,6 +89,12 @@ public class GoFeatureFlagProvider extends EventProvider {
   private final FlagChangePoller poller;
   /** Null in {@link EvaluationMode#REMOTE}. */
   private final ConfigurationRefresher refresher;
+  /**
+   * The flag-change stream, or null unless change detection is {@link FlagChangeDetection#STREAM}.
+   * It signals the poller (remote mode: targeted invalidation) or the refresher (in-process mode:
+   * an immediate refresh).
+   */
+  private final FlagChangeStreamer streamer;
   private final Evaluator evaluator;
   private final Clock clock = Clock.systemUTC();
   /** The lifecycle; transitions are compare-and-set, so exactly one thread makes each. */
@@ -131,6 +139,10 @@ public class GoFeatureFlagProvider extends EventProvider {
         inProcess
             ? new ConfigurationRefresher(
                 this.relay, options.evaluationFlagList(), options.flagChangePollingInterval(), new RefresherListener())
+            : null;
+    this.streamer =
+        options.flagChangeDetection() == FlagChangeDetection.STREAM
+            ? new FlagChangeStreamer(this.relay::flagChangeStream, refresher != null ? refresher : poller)
             : null;
     this.evaluator =
         inProcess
@@ -186,7 +198,7 @@ public class GoFeatureFlagProvider extends EventProvider {
     } catch (RelayException e) {
       throw failInitialization(e);
     }
-    startBackgroundWork(start == FlagChangePoller.Start.POLLING && options.flagChangePollingEnabled());
+    startBackgroundWork(start == FlagChangePoller.Start.POLLING);
     state.compareAndSet(State.INITIALIZING, State.READY);
   }
 
@@ -200,10 +212,13 @@ public class GoFeatureFlagProvider extends EventProvider {
     if (collector != null) {
       collector.start();
     }
-    if (options.flagChangePollingEnabled()) {
+    if (changeDetectionOn()) {
       poller.start(); // The poller tells us when the relay answers again.
     } else {
       poller.startUntilFirstSuccess();
+    }
+    if (streamer != null) {
+      streamer.start(); // Connecting (and its resync) also tells the poller when the relay is back.
     }
     return new GeneralError("GO Feature Flag relay not ready: " + ErrorMapping.message(e));
   }
@@ -234,20 +249,31 @@ public class GoFeatureFlagProvider extends EventProvider {
     if (collector != null) {
       collector.start();
     }
-    if (options.flagChangePollingEnabled()) {
+    if (changeDetectionOn()) {
       refresher.start();
     } else if (refresher.current() == null) {
       refresher.startUntilFirstSuccess();
     }
+    if (streamer != null) {
+      streamer.start(); // Each event, and each (re)connect, refreshes at once.
+    }
   }
 
-  private void startBackgroundWork(boolean poll) {
+  /** After a good start; {@code changeEndpoint} is false for a relay without {@code /v1/flag/change}. */
+  private void startBackgroundWork(boolean changeEndpoint) {
     if (collector != null) {
       collector.start();
     }
-    if (poll) {
+    if (changeEndpoint && changeDetectionOn()) {
       poller.start();
     }
+    if (changeEndpoint && streamer != null) {
+      streamer.start(); // A relay without the change endpoint (before v1.30.0) has no stream either.
+    }
+  }
+
+  private boolean changeDetectionOn() {
+    return options.flagChangeDetection() != FlagChangeDetection.NONE;
   }
 
   @Override
@@ -346,7 +372,7 @@ public class GoFeatureFlagProvider extends EventProvider {
   }
 
   /**
-   * Stops polling, flushes pending events (bounded, within the SDK's 3 s window), releases
+   * Stops the flag-change stream and polling, flushes pending events (bounded, within the SDK's 3 s window), releases
    * threads and connections, and clears the cache. Idempotent.
    */
   @Override
@@ -355,6 +381,9 @@ public class GoFeatureFlagProvider extends EventProvider {
       return;
     }
     try {
+      if (streamer != null) {
+        streamer.stop(STREAM_STOP_BUDGET); // First: it hands work to the poller.
+      }
       poller.stop(POLLER_STOP_BUDGET);
       if (refresher != null) {
         refresher.stop(POLLER_STOP_BUDGET);

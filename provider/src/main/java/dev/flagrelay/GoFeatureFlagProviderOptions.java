@@ -58,7 +58,7 @@ public final class GoFeatureFlagProviderOptions {
   private final Duration cacheTtl;
   private final Duration cacheStaleGracePeriod;
   private final Duration flagChangePollingInterval;
-  private final boolean flagChangePollingEnabled;
+  private final FlagChangeDetection flagChangeDetection;
   private final Map<String, Object> exporterMetadata;
   private final Duration dataFlushInterval;
   private final int maxPendingEvents;
@@ -78,7 +78,7 @@ public final class GoFeatureFlagProviderOptions {
     this.cacheTtl = builder.cacheTtl;
     this.cacheStaleGracePeriod = builder.cacheStaleGracePeriod;
     this.flagChangePollingInterval = builder.flagChangePollingInterval;
-    this.flagChangePollingEnabled = builder.flagChangePollingEnabled;
+    this.flagChangeDetection = builder.resolvedFlagChangeDetection();
     this.exporterMetadata = Map.copyOf(builder.exporterMetadata);
     this.dataFlushInterval = builder.dataFlushInterval;
     this.maxPendingEvents = builder.maxPendingEvents;
@@ -136,8 +136,20 @@ public final class GoFeatureFlagProviderOptions {
     return flagChangePollingInterval;
   }
 
+  /** How flag changes are followed; {@link FlagChangeDetection#STREAM} unless set. */
+  public FlagChangeDetection flagChangeDetection() {
+    return flagChangeDetection;
+  }
+
+  /**
+   * Whether {@code GET /v1/flag/change} is polled: true for {@link FlagChangeDetection#STREAM}
+   * (the safety net) and {@link FlagChangeDetection#POLLING}.
+   *
+   * @deprecated since 0.1.0, use {@link #flagChangeDetection()}; removed in 1.0.0.
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public boolean flagChangePollingEnabled() {
-    return flagChangePollingEnabled;
+    return flagChangeDetection != FlagChangeDetection.NONE;
   }
 
   /** Static fields added to the collector's {@code meta} and sent with remote evaluations. */
@@ -187,8 +199,10 @@ public final class GoFeatureFlagProviderOptions {
         + cacheTtl
         + ", cacheStaleGracePeriod="
         + cacheStaleGracePeriod
+        + ", flagChangeDetection="
+        + flagChangeDetection
         + ", flagChangePollingInterval="
-        + (flagChangePollingEnabled ? flagChangePollingInterval : "disabled")
+        + (flagChangeDetection != FlagChangeDetection.NONE ? flagChangePollingInterval : "disabled")
         + ", exporterMetadata="
         + exporterMetadata
         + ", dataFlushInterval="
@@ -217,7 +231,10 @@ public final class GoFeatureFlagProviderOptions {
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
     private Duration cacheStaleGracePeriod = DEFAULT_CACHE_STALE_GRACE_PERIOD;
     private Duration flagChangePollingInterval = DEFAULT_FLAG_CHANGE_POLLING_INTERVAL;
-    private boolean flagChangePollingEnabled = true;
+    /** Null until {@link #flagChangeDetection} is called: {@link FlagChangeDetection#STREAM}. */
+    private FlagChangeDetection flagChangeDetection;
+    /** Null until the deprecated {@link #flagChangePollingEnabled} is called. */
+    private Boolean flagChangePollingEnabled;
     private final Map<String, Object> exporterMetadata = new LinkedHashMap<>();
     private Duration dataFlushInterval = DEFAULT_DATA_FLUSH_INTERVAL;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
@@ -348,12 +365,55 @@ public final class GoFeatureFlagProviderOptions {
     }
 
     /**
-     * Whether the provider polls the relay for flag changes. Default true. Without polling, no
-     * change, stale or recovery event is emitted and cached answers live until their TTL.
+     * How the provider follows flag changes on the relay. Default {@link
+     * FlagChangeDetection#STREAM}: the relay's event stream (v1.53.0+), with {@code GET
+     * /v1/flag/change} polled every {@link #flagChangePollingInterval(Duration)} as the safety
+     * net; {@link FlagChangeDetection#POLLING}: polling only; {@link FlagChangeDetection#NONE}:
+     * off (no change, stale or recovery events; cached answers live until their TTL). Calling it
+     * again replaces the value. Contradicting {@link #flagChangePollingEnabled(boolean)} fails at
+     * {@link #build()}.
      */
+    public Builder flagChangeDetection(FlagChangeDetection detection) {
+      this.flagChangeDetection = Objects.requireNonNull(detection, "flagChangeDetection == null");
+      return this;
+    }
+
+    /**
+     * The former switch, kept as an alias: {@code false} means {@link FlagChangeDetection#NONE};
+     * {@code true} means change detection on, {@link FlagChangeDetection#STREAM} unless {@link
+     * #flagChangeDetection(FlagChangeDetection)} chose {@link FlagChangeDetection#POLLING}. Set
+     * together with {@code flagChangeDetection}, the two must agree ({@code false} with {@code
+     * NONE}, {@code true} with {@code STREAM} or {@code POLLING}); otherwise {@link #build()}
+     * fails naming both.
+     *
+     * @deprecated since 0.1.0, use {@link #flagChangeDetection(FlagChangeDetection)}: {@code
+     *     false} becomes {@code NONE}, {@code true} needs nothing (or {@code POLLING} for the old
+     *     polling-only behaviour). Removed in 1.0.0.
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Builder flagChangePollingEnabled(boolean enabled) {
       this.flagChangePollingEnabled = enabled;
       return this;
+    }
+
+    /** The detection both switches agree on; throws when they contradict each other. */
+    private FlagChangeDetection resolvedFlagChangeDetection() {
+      if (flagChangePollingEnabled == null) {
+        return flagChangeDetection != null ? flagChangeDetection : FlagChangeDetection.STREAM;
+      }
+      boolean on = flagChangePollingEnabled;
+      if (flagChangeDetection == null) {
+        return on ? FlagChangeDetection.STREAM : FlagChangeDetection.NONE;
+      }
+      if (on == (flagChangeDetection == FlagChangeDetection.NONE)) {
+        throw new IllegalArgumentException(
+            "flagChangePollingEnabled("
+                + on
+                + ") contradicts flagChangeDetection("
+                + flagChangeDetection
+                + "); flagChangePollingEnabled is deprecated: set flagChangeDetection alone");
+      }
+      return flagChangeDetection;
     }
 
     /**

@@ -65,13 +65,13 @@ class GoFeatureFlagProviderTest {
     GoffThreads.awaitNone("goff-");
   }
 
-  /** Polling off, events flushed only at shutdown, unless {@code options} says otherwise. */
+  /** Change detection off, events flushed only at shutdown, unless {@code options} says otherwise. */
   private GoFeatureFlagProvider provider(UnaryOperator<GoFeatureFlagProviderOptions.Builder> options) {
     GoFeatureFlagProviderOptions.Builder builder =
         GoFeatureFlagProviderOptions.builder()
             .endpoint("http://relay.test:1031")
             .timeout(Duration.ofSeconds(1))
-            .flagChangePollingEnabled(false)
+            .flagChangeDetection(FlagChangeDetection.NONE)
             .dataFlushInterval(Duration.ofHours(1));
     GoFeatureFlagProvider provider = new GoFeatureFlagProvider(options.apply(builder).build(), relay);
     providers.add(provider);
@@ -197,7 +197,7 @@ class GoFeatureFlagProviderTest {
         });
     answer(Answers.cacheable(true, "on"));
     GoFeatureFlagProvider provider =
-        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        provider(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
 
     down.set(false);
@@ -213,6 +213,7 @@ class GoFeatureFlagProviderTest {
    * polling interval until it answers once.
    */
   @Test
+  @SuppressWarnings({"deprecation", "removal"}) // The deprecated alias must keep meaning NONE.
   void initialize_relayUnreachableWithPollingOff_servesOnceTheRelayAnswers() {
     AtomicBoolean down = new AtomicBoolean(true);
     relay.onFlagChanges(
@@ -258,7 +259,7 @@ class GoFeatureFlagProviderTest {
         etag -> {
           throw new RelayHttpException(404, null, "Not Found");
         });
-    ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+    ready(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
 
     await()
         .during(Duration.ofMillis(150))
@@ -323,7 +324,7 @@ class GoFeatureFlagProviderTest {
           return Answers.cacheable(true, "on");
         });
     GoFeatureFlagProvider provider =
-        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        provider(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
 
     relayUp.set(true);
@@ -345,7 +346,7 @@ class GoFeatureFlagProviderTest {
         });
     answer(Answers.cacheable("blue", "b"));
     GoFeatureFlagProvider provider =
-        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        ready(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     provider.getStringEvaluation("my-flag", "red", USER);
     await().until(() -> polls.get() > 3);
     answer(Answers.cacheable("green", "g"));
@@ -370,7 +371,7 @@ class GoFeatureFlagProviderTest {
         });
     answer(Answers.notCacheable("blue", "b"));
     GoFeatureFlagProvider provider =
-        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        provider(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
     List<ProviderEventDetails> errors = new CopyOnWriteArrayList<>();
     api.onProviderError(details -> errors.add(details));
@@ -400,7 +401,7 @@ class GoFeatureFlagProviderTest {
     relay.onFlagChanges(etag -> FlagChanges.hashOnly("\"1-a\"", changed.get() ? 2L : 1L));
     answer(Answers.cacheable("blue", "b"));
     GoFeatureFlagProvider provider =
-        provider(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        provider(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
     List<ProviderEventDetails> changes = new CopyOnWriteArrayList<>();
     api.onProviderConfigurationChanged(details -> changes.add(details));
@@ -431,7 +432,7 @@ class GoFeatureFlagProviderTest {
         });
     answer(Answers.notCacheable("blue", "b"));
     GoFeatureFlagProvider provider =
-        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        ready(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     await().until(() -> polls.get() > 5); // stale after 3 failed polls
 
     assertThat(provider.getStringEvaluation("my-flag", "red", USER).getValue()).isEqualTo("blue");
@@ -751,7 +752,7 @@ class GoFeatureFlagProviderTest {
     relay.onFlagChanges(etag -> FlagChanges.of("\"1-a\"", Map.of("my-flag", changed.get() ? 2L : 1L)));
     answer(Answers.cacheable("blue", "b"));
     GoFeatureFlagProvider provider =
-        ready(options -> options.flagChangePollingEnabled(true).flagChangePollingInterval(Duration.ofMillis(20)));
+        ready(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).flagChangePollingInterval(Duration.ofMillis(20)));
     provider.getStringEvaluation("my-flag", "red", USER);
     assertThat(provider.getStringEvaluation("my-flag", "red", USER).getReason()).isEqualTo(Reason.CACHED.name());
     answer(Answers.cacheable("green", "g"));
@@ -1100,7 +1101,7 @@ class GoFeatureFlagProviderTest {
         ready(
             options ->
                 options
-                    .flagChangePollingEnabled(true)
+                    .flagChangeDetection(FlagChangeDetection.STREAM)
                     .flagChangePollingInterval(Duration.ofMillis(20))
                     .dataFlushInterval(Duration.ofMillis(20)));
     provider.track("checkout", USER, null);

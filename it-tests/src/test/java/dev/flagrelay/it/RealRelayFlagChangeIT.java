@@ -3,6 +3,7 @@ package dev.flagrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flagrelay.FlagChangeDetection;
 import dev.flagrelay.GoFeatureFlagProvider;
 import dev.flagrelay.GoFeatureFlagProviderOptions;
 import dev.openfeature.sdk.Client;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Flag changes on a real relay proxy reach the application: the relay re-reads its flag file
- * every second, the provider polls {@code GET /v1/flag/change} every 500 ms, emits
+ * Flag changes on a real relay proxy reach the application by polling alone: the relay re-reads
+ * its flag file every second, the provider polls {@code GET /v1/flag/change} every 500 ms, emits
  * PROVIDER_CONFIGURATION_CHANGED naming exactly the changed flags, and stops serving the old
  * cached answer. Each test owns its relay, since it edits the flag file.
  */
@@ -48,6 +49,7 @@ class RealRelayFlagChangeIT {
             GoFeatureFlagProviderOptions.builder()
                 .endpoint(relay.endpoint())
                 .timeout(Duration.ofSeconds(2))
+                .flagChangeDetection(FlagChangeDetection.POLLING) // The stream: RealRelayFlagChangeStreamIT.
                 .flagChangePollingInterval(POLL_INTERVAL)
                 .build()));
     client = api.getClient();

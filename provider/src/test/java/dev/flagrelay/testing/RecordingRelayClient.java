@@ -3,6 +3,7 @@ package dev.flagrelay.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.internal.context.ContextSnapshot;
+import dev.flagrelay.internal.relay.FlagChangeStream;
 import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A {@link RelayClient} that answers from scripts the test swaps at will and records every call.
@@ -55,6 +57,8 @@ public final class RecordingRelayClient implements RelayClient {
       };
   private volatile OnFlagChanges onFlagChanges = etag -> FlagChanges.of("\"0-base\"", Map.of());
   private volatile OnSendEvents onSendEvents = (envelope, timeout) -> {};
+  /** A relay without the stream (404) unless a test gives it one. */
+  private volatile Supplier<FlagChangeStream> onFlagChangeStream = () -> FlagChangeStream.NOT_FOUND;
   private volatile OnFlagConfiguration onFlagConfiguration =
       (etag, flags) -> {
         throw new RelayHttpException(404, null, "no configuration scripted");
@@ -80,9 +84,19 @@ public final class RecordingRelayClient implements RelayClient {
     return this;
   }
 
+  public RecordingRelayClient onFlagChangeStream(Supplier<FlagChangeStream> script) {
+    this.onFlagChangeStream = script;
+    return this;
+  }
+
   public RecordingRelayClient onFlagConfiguration(OnFlagConfiguration script) {
     this.onFlagConfiguration = script;
     return this;
+  }
+
+  @Override
+  public FlagChangeStream flagChangeStream() {
+    return onFlagChangeStream.get();
   }
 
   @Override

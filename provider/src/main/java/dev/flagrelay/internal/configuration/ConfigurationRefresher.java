@@ -7,6 +7,7 @@ import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayDecodeException;
 import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.stream.ChangeSignals;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,13 @@ import org.slf4j.LoggerFactory;
  * row make the provider stale, the next success ready again. Every failure is caught and logged;
  * the schedule always goes on. The listener is called on the refresher thread, after the swap,
  * with no lock held.
+ *
+ * <p>The flag-change stream signals it too ({@link ChangeSignals}, on the stream's thread): an
+ * event, a (re)connect or an unreadable event each ask for one refresh at once. Requests
+ * coalesce: at most one waits while another runs, and refreshes never run in parallel (one
+ * thread), so a burst of events costs at most two fetches, whose diff names every changed flag.
  */
-public final class ConfigurationRefresher {
+public final class ConfigurationRefresher implements ChangeSignals {
   private static final Logger logger = LoggerFactory.getLogger(ConfigurationRefresher.class);
   public static final String THREAD_NAME = "goff-config-refresher";
   /** Failed refreshes in a row after which the provider reports itself stale. */
@@ -60,6 +67,8 @@ public final class ConfigurationRefresher {
   private volatile ConfigurationSnapshot current;
   /** Confined to the refresher thread. */
   private int failures;
+  /** Whether an immediate refresh is queued and has not started yet. */
+  private final AtomicBoolean refreshPending = new AtomicBoolean();
   private volatile boolean stopped;
   /** Set before the thread starts: refresh only until one succeeds (polling is off). */
   private volatile boolean untilFirstSuccess;
@@ -197,6 +206,39 @@ public final class ConfigurationRefresher {
     }
     if (failures == STALE_AFTER_FAILURES) {
       listener.stale(failures + " flag configuration refreshes failed in a row: " + e.getMessage());
+    }
+  }
+
+  /** The stream named changed flags: refresh now (the diff of the new configuration names them). */
+  @Override
+  public void flagsChanged(List<String> flagKeys) {
+    refreshNow();
+  }
+
+  /** The stream (re)connected or could not read an event: refresh now. */
+  @Override
+  public void resync() {
+    refreshNow();
+  }
+
+  /** One refresh as soon as the refresher thread is free; one already waiting covers this one. */
+  private void refreshNow() {
+    if (stopped || !refreshPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(this::immediateRefresh);
+    } catch (RejectedExecutionException e) {
+      logger.debug("configuration refresher stopped");
+    }
+  }
+
+  private void immediateRefresh() {
+    refreshPending.set(false);
+    try {
+      refresh(); // Outside the periodic schedule, which goes on by itself.
+    } catch (RuntimeException | Error e) {
+      logger.error("flag configuration refresh failed unexpectedly", e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.json.JsonCodec;
 import dev.flagrelay.internal.json.JsonCodec.ErrorBody;
 import dev.flagrelay.internal.relay.ConfigurationAnswer;
+import dev.flagrelay.internal.relay.FlagChangeStream;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RateLimitedException;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -69,6 +70,11 @@ public final class OkHttpRelayClient implements RelayClient {
    */
   private final ConcurrentHashMap<String, HttpUrl> evaluateUrls = new ConcurrentHashMap<>();
   private final HttpUrl flagChangeUrl;
+  /** The stream's URL: it holds the API key, so it is never printed. */
+  private final HttpUrl flagChangeStreamUrl;
+  /** The same client without read or call timeout, for the stream; shares pool and dispatcher. */
+  private final OkHttpClient streamClient;
+  private final Secrets secrets;
   private final HttpUrl configurationUrl;
   private final HttpUrl collectorUrl;
   private final Headers headers;
@@ -125,10 +131,21 @@ public final class OkHttpRelayClient implements RelayClient {
     HttpUrl base = HttpUrl.get(endpoint.toString());
     this.evaluateBase = base.newBuilder().addPathSegments("ofrep/v1/evaluate/flags").build();
     this.flagChangeUrl = base.newBuilder().addPathSegments("v1/flag/change").build();
+    this.flagChangeStreamUrl = streamUrl(base, apiKey);
+    this.streamClient = client.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();
+    this.secrets = new Secrets(apiKey);
     this.configurationUrl = base.newBuilder().addPathSegments("v1/flag/configuration").build();
     this.collectorUrl =
         HttpUrl.get(collectorEndpoint.toString()).newBuilder().addPathSegments("v1/data/collector").build();
     this.headers = headerTemplate(apiKey, extraHeaders);
+  }
+
+  private static HttpUrl streamUrl(HttpUrl base, String apiKey) {
+    HttpUrl.Builder url = base.newBuilder().addPathSegments("stream/v1/sse/flag/change");
+    if (apiKey != null) {
+      url.addQueryParameter("apiKey", apiKey); // The relay reads the key there only.
+    }
+    return url.build();
   }
 
   private static Headers headerTemplate(String apiKey, Map<String, String> extraHeaders) {
@@ -198,6 +215,24 @@ public final class OkHttpRelayClient implements RelayClient {
       }
       throw failure(response);
     }
+  }
+
+  /**
+   * A new connection to {@code GET /stream/v1/sse/flag/change?apiKey=KEY}: the template headers
+   * (a gateway may want them), {@code Accept: text/event-stream}, never {@code Last-Event-ID}.
+   * Connecting is bounded by the timeout; reading is not.
+   */
+  @Override
+  public FlagChangeStream flagChangeStream() {
+    Request request =
+        new Request.Builder()
+            .url(flagChangeStreamUrl)
+            .headers(headers)
+            .header("Accept", "text/event-stream")
+            .header("Cache-Control", "no-cache")
+            .get()
+            .build();
+    return new OkHttpFlagChangeStream(streamClient.newCall(request), codec, secrets, MAX_ANSWER_BYTES);
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.CollectorEvent;
+import dev.flagrelay.internal.relay.FlagChangeEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -302,6 +304,30 @@ public final class JsonCodec {
       hashes.put(flag.getKey(), flag.getValue().asLong());
     }
     return FlagChanges.of(etag, hash, hashes);
+  }
+
+  /** The parts of a flag-change stream event that name flags. */
+  private static final List<String> CHANGE_SECTIONS = List.of("added", "deleted", "updated");
+
+  /**
+   * Reads the data of one flag-change stream event, {@code {"deleted":{key:flag},
+   * "added":{key:flag}, "updated":{key:{"old_value","new_value"}}}}: the flag keys it names,
+   * sorted. A missing or null section names none; anything else that is not an object is refused.
+   */
+  public FlagChangeEvent readFlagChangeEvent(byte[] data) throws RelayDecodeException {
+    JsonNode root = readObject(data, "flag-change event");
+    TreeSet<String> keys = new TreeSet<>();
+    for (String section : CHANGE_SECTIONS) {
+      JsonNode flags = root.get(section);
+      if (flags == null || flags.isNull()) {
+        continue;
+      }
+      if (!flags.isObject()) {
+        throw new RelayDecodeException("flag-change event: '" + section + "' is not an object", null);
+      }
+      flags.properties().forEach(flag -> keys.add(flag.getKey()));
+    }
+    return new FlagChangeEvent(List.copyOf(keys));
   }
 
   private JsonNode readObject(byte[] body, String what) throws RelayDecodeException {

@@ -7,6 +7,7 @@ import dev.flagrelay.internal.relay.NotARelayException;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
+import dev.flagrelay.internal.stream.ChangeSignals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +36,15 @@ import org.slf4j.LoggerFactory;
  * the schedule always goes on, at the interval, or backing off while the key is refused. Whether
  * the relay has a change endpoint at all is decided once, at start-up ({@link #initialPoll()}).
  * The listener is called on the poller thread with no lock held.
+ *
+ * <p>It is also where the flag-change stream's news lands ({@link ChangeSignals}, called on the
+ * stream's thread): named flags are invalidated at once, then announced on the poller thread,
+ * followed by one poll that moves the baseline past the change, so the safety-net poll does not
+ * announce it a second time (flags the stream announced since the last poll are invalidated
+ * again by a poll that sees them, never announced again). A resync is one extra poll, coalesced:
+ * at most one waits while another runs, and none runs in parallel with another (one thread).
  */
-public final class FlagChangePoller {
+public final class FlagChangePoller implements ChangeSignals {
   private static final Logger logger = LoggerFactory.getLogger(FlagChangePoller.class);
   public static final String THREAD_NAME = "goff-flag-poller";
   /** Failed polls in a row after which the provider reports itself stale. */
@@ -97,6 +106,10 @@ public final class FlagChangePoller {
   private FlagChanges baseline;
   private int failures;
   private int refusals;
+  /** Flags the stream announced since the last answered poll; the poller thread's only. */
+  private final Set<String> announced = new HashSet<>();
+  /** Whether a resync poll is queued and has not started yet. */
+  private final AtomicBoolean resyncPending = new AtomicBoolean();
   private volatile boolean stopped;
   /** Set before the thread starts: poll only until the relay answers once (polling is off). */
   private volatile boolean untilFirstSuccess;
@@ -224,6 +237,7 @@ public final class FlagChangePoller {
       return onFailure(e);
     }
     onAnswered();
+    announced.clear(); // A new baseline: nothing it holds is news any more.
     if (stopped) {
       return false;
     }
@@ -240,6 +254,7 @@ public final class FlagChangePoller {
     }
     onAnswered();
     Change change = apply(changes);
+    announced.clear();
     if (stopped) {
       return false;
     }
@@ -271,7 +286,7 @@ public final class FlagChangePoller {
       return Change.NONE;
     }
     if (previous.perFlag() && changes.perFlag()) {
-      return Change.of(invalidate(diff(previous.flagHashes(), changes.flagHashes())));
+      return Change.of(notYetAnnounced(invalidate(diff(previous.flagHashes(), changes.flagHashes()))));
     }
     if (previous.hash() == changes.hash()) {
       return Change.NONE;
@@ -287,6 +302,15 @@ public final class FlagChangePoller {
       cache.invalidateFlags(changed);
     }
     return changed;
+  }
+
+  private List<String> notYetAnnounced(List<String> changed) {
+    if (announced.isEmpty()) {
+      return changed;
+    }
+    List<String> news = new ArrayList<>(changed);
+    news.removeAll(announced);
+    return news;
   }
 
   /** Keys added, removed, or whose hash differs; sorted. */
@@ -338,6 +362,59 @@ public final class FlagChangePoller {
   private void warnUnsupported() {
     logger.warn("relay has no /v1/flag/change endpoint (relay older than v1.30.0?): "
         + "no change events, cached answers live until their TTL");
+  }
+
+  /**
+   * The stream named these flags: their cached answers go at once (on the calling thread), then
+   * the poller thread announces them and polls once to move its baseline past the change.
+   */
+  @Override
+  public void flagsChanged(List<String> flagKeys) {
+    if (stopped) {
+      return;
+    }
+    if (cache != null) {
+      cache.invalidateFlags(flagKeys);
+    }
+    List<String> keys = List.copyOf(flagKeys);
+    submit(() -> announceStreamed(keys));
+  }
+
+  private void announceStreamed(List<String> flagKeys) {
+    if (stopped) {
+      return;
+    }
+    announced.addAll(flagKeys);
+    listener.flagsChanged(flagKeys);
+    resync();
+  }
+
+  /** One poll as soon as the poller thread is free; a resync already waiting covers this one. */
+  @Override
+  public void resync() {
+    if (!stopped && resyncPending.compareAndSet(false, true)) {
+      submit(this::resyncPoll);
+    }
+  }
+
+  private void resyncPoll() {
+    resyncPending.set(false);
+    poll(); // Outside the periodic schedule, which goes on by itself.
+  }
+
+  private void submit(Runnable task) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException | Error e) {
+              logger.error("flag-change task failed unexpectedly", e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      logger.debug("flag-change poller stopped");
+    }
   }
 
   /** Stops polling and waits up to {@code budget} for a poll in progress. Idempotent. */

@@ -24,6 +24,15 @@ public interface RelayClient extends AutoCloseable {
   FlagChanges flagChanges(String etag) throws RelayException;
 
   /**
+   * A new, not yet connected, connection to the relay's flag-change stream ({@code GET
+   * /stream/v1/sse/flag/change}). Clients without one (test fakes) answer {@link
+   * FlagChangeStream#NOT_FOUND}, as a relay before v1.53.0 would.
+   */
+  default FlagChangeStream flagChangeStream() {
+    return FlagChangeStream.NOT_FOUND;
+  }
+
+  /**
    * Fetches the flag configuration ({@code POST /v1/flag/configuration}, body {@code {}} or {@code
    * {"flags":[...]}}), sending {@code etag} verbatim in {@code If-None-Match} when it is not null.
    * Relay clients without in-process support answer as a relay without the endpoint would.
