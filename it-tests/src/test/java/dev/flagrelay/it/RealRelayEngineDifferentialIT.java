@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagrelay.engine.EvaluationContext;
+import dev.flagrelay.engine.EngineVersion;
 import dev.flagrelay.engine.EvaluationResult;
 import dev.flagrelay.engine.FlagConfiguration;
 import java.io.IOException;
@@ -39,6 +40,19 @@ class RealRelayEngineDifferentialIT {
   private static final Instant UNUSED_NOW = Instant.parse("2024-01-10T00:00:00Z");
 
   private final HttpClient http = HttpClient.newHttpClient();
+
+  /**
+   * GOFF-ENG-002: the relay these answers are compared with is the baseline the engine pin
+   * ({@code goff-engine.properties}) declares.
+   */
+  @Test
+  void relayUnderTest_isTheDifferentialBaselineOfTheEnginePin() {
+    EngineVersion pin = EngineVersion.current();
+
+    assertThat(RelayProxy.binary().toString())
+        .as("relay binary vs goff.relay.differentialBaseline (%s)", pin.describe())
+        .contains("relayproxy-" + pin.relayBaseline());
+  }
 
   @Test
   void engineAnswersAsTheRelayForGeneratedFlagsAndContexts() throws Exception {

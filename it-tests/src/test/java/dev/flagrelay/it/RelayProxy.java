@@ -2,6 +2,7 @@ package dev.flagrelay.it;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.flagrelay.engine.EngineVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -340,7 +341,9 @@ public final class RelayProxy implements AutoCloseable {
     Path binary =
         configured != null && !configured.isBlank()
             ? Paths.get(configured)
-            : Paths.get(System.getProperty("user.home"), ".cache/flagrelay/relayproxy-v1.55.2/relayproxy");
+            : Paths.get(
+                System.getProperty("user.home"),
+                ".cache/flagrelay/relayproxy-" + EngineVersion.current().relayBaseline() + "/relayproxy");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
           "relay proxy binary not found (or not executable) at "
