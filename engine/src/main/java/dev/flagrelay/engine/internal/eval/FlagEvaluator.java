@@ -19,6 +19,7 @@ import java.util.Map;
 public final class FlagEvaluator {
   static final String CURRENT_DATE_NAMESPACE = "gofeatureflag";
   static final String CURRENT_DATE_ATTRIBUTE = "currentDateTime";
+  private static final String TARGETING_KEY = "targetingKey";
   private static final Object MISSING = new Object();
 
   private final Map<String, Object> enrichment;
@@ -154,7 +155,14 @@ public final class FlagEvaluator {
 
   private Object attribute(String name, EvaluationContext context) {
     Object enriched = valueOf(enrichment, name);
-    return enriched != MISSING ? enriched : valueOf(context.attributes(), name);
+    if (enriched != MISSING) {
+      return enriched;
+    }
+    Object value = valueOf(context.attributes(), name);
+    if (value == MISSING && TARGETING_KEY.equals(name) && context.targetingKey() != null) {
+      return context.targetingKey(); // the relay's context holds the targeting key as an attribute too
+    }
+    return value;
   }
 
   private static Object valueOf(Map<?, ?> map, String name) {

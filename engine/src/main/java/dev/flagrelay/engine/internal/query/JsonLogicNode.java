@@ -92,6 +92,34 @@ interface JsonLogicNode {
     return value instanceof List<?> list ? list : Collections.emptyList();
   }
 
+  /**
+   * The items {@code all}, {@code some}, {@code none}, {@code filter}, {@code map} and {@code
+   * reduce} iterate over: none for null; a value that is not an array is an error.
+   */
+  static List<?> iterated(Object value) {
+    if (value == null) {
+      return Collections.emptyList();
+    }
+    if (value instanceof List<?> list) {
+      return list;
+    }
+    throw EvaluationError.INSTANCE;
+  }
+
+  /**
+   * The items {@code all}, {@code some} and {@code none} iterate over: none for a falsy value or
+   * an empty object; a value that is not an array is an error.
+   */
+  static List<?> quantified(Object value) {
+    if (value instanceof List<?> list) {
+      return list;
+    }
+    if (!JsValues.truthy(value) || value instanceof Map<?, ?> map && map.isEmpty()) {
+      return Collections.emptyList();
+    }
+    throw EvaluationError.INSTANCE;
+  }
+
   /** The data {@code reduce} evaluates its rule against. */
   static Map<String, Object> reduceScope(Object current, Object accumulator) {
     Map<String, Object> scope = new HashMap<>(4);
