@@ -188,4 +188,25 @@ class RelayObservedTest {
     assertThat(evaluate(flag, afterTheEnd).reason()).isEqualTo(Reason.DISABLED);
     assertThat(evaluate(flag, inside).variant()).isEqualTo("A");
   }
+
+  /** Seed 116: {@code !} and {@code !!} of one argument not in an array that gives an array read its first item. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "{\"!!\":{\"var\":\"scores\"}} | false",
+    "{\"!!\":{\"var\":\"scores2\"}} | true",
+    "{\"!!\":[{\"var\":\"scores\"}]} | true",
+    "{\"!\":{\"var\":\"scores\"}} | true",
+    "{\"!\":{\"var\":\"scores2\"}} | false",
+    "{\"!\":[{\"var\":\"scores\"}]} | false",
+    "{\"!!\":{\"var\":\"empty\"}} | false",
+    "{\"!\":{\"var\":\"empty\"}} | true",
+  })
+  void jsonLogicNegationOfAnArrayValuedArgumentReadsItsFirstItem(String query, boolean matched) {
+    String flag =
+        "{\"variations\":{\"yes\":true,\"no\":false},\"defaultRule\":{\"variation\":\"no\"},"
+            + "\"targeting\":[{\"query\":" + quoted(query) + ",\"variation\":\"yes\"}]}";
+    Map<String, Object> attributes =
+        Map.of("scores", java.util.List.of(0, 16.09), "scores2", java.util.List.of(16.09, 0), "empty", java.util.List.of());
+    assertThat(evaluate(flag, EvaluationContext.of("u", attributes)).variant()).isEqualTo(matched ? "yes" : "no");
+  }
 }

@@ -275,13 +275,13 @@ enum JsonLogicOperator {
   NOT("!") {
     @Override
     Object apply(Operation op, Object data) {
-      return !JsValues.truthy(op.arg(0, data));
+      return !JsValues.truthy(negated(op, data));
     }
   },
   NOT_NOT("!!") {
     @Override
     Object apply(Operation op, Object data) {
-      return JsValues.truthy(op.arg(0, data));
+      return JsValues.truthy(negated(op, data));
     }
   },
   STRICT_EQUAL("===") {
@@ -371,6 +371,18 @@ enum JsonLogicOperator {
   /** The text {@code cat} and {@code substr} read: null is "", a boolean, array or object an error. */
   private static String textOrEmpty(Object value) {
     return value == null ? "" : JsValues.text(value);
+  }
+
+  /**
+   * The value {@code !} and {@code !!} test: their first argument, except that one argument not
+   * written in an array that gives an array stands for the argument list (its first item is read).
+   */
+  private static Object negated(Operation op, Object data) {
+    Object value = op.arg(0, data);
+    if (!op.argsWereArray() && value instanceof List<?> list) {
+      return list.isEmpty() ? null : list.get(0);
+    }
+    return value;
   }
 
   private static boolean someTruthy(Operation op, Object data) {
