@@ -209,4 +209,21 @@ class RelayObservedTest {
         Map.of("scores", java.util.List.of(0, 16.09), "scores2", java.util.List.of(16.09, 0), "empty", java.util.List.of());
     assertThat(evaluate(flag, EvaluationContext.of("u", attributes)).variant()).isEqualTo(matched ? "yes" : "no");
   }
+
+  /** Seed 118: {@code in} with a string to search and a needle that is not a string is an error (the rule is not applied). */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "{\"in\":[32,\"user-13271\"]} | false",
+    "{\"!\":{\"in\":[32,\"user-13271\"]}} | false",
+    "{\"in\":[\"32\",\"user-13271\"]} | true",
+    "{\"in\":[3.5,\"a3.5\"]} | false",
+    "{\"in\":[32,{\"var\":\"key\"}]} | false",
+    "{\"!\":{\"in\":[true,\"true\"]}} | false",
+  })
+  void jsonLogicInAStringWithANeedleThatIsNoStringIsNotApplied(String query, boolean matched) {
+    String flag =
+        "{\"variations\":{\"yes\":true,\"no\":false},\"defaultRule\":{\"variation\":\"no\"},"
+            + "\"targeting\":[{\"query\":" + quoted(query) + ",\"variation\":\"yes\"}]}";
+    assertThat(evaluate(flag, EvaluationContext.of("user-13271", Map.of())).variant()).isEqualTo(matched ? "yes" : "no");
+  }
 }

@@ -98,7 +98,10 @@ enum JsonLogicOperator {
       Object needle = op.arg(0, data);
       Object haystack = op.arg(1, data);
       if (haystack instanceof String s) {
-        return (needle instanceof String || needle instanceof Number) && s.contains(JsValues.text(needle));
+        if (!(needle instanceof String text)) {
+          throw EvaluationError.INSTANCE; // the relay fails on a needle that is no string (seed 118)
+        }
+        return s.contains(text);
       }
       for (Object item : JsonLogicNode.items(haystack)) {
         if (JsValues.strictEquals(needle, JsValues.normalize(item))) {
