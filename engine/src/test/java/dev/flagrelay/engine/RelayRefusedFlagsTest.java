@@ -50,6 +50,7 @@ class RelayRefusedFlagsTest {
     assertThat(result.reason()).isEqualTo(Reason.DEFAULT);
   }
 
+  /** Listed as refused in shared/engine/README.md; relay v1.55.2 serves it (0 % to 0 %) and answers the same. */
   @Test
   void progressiveRolloutEndingAtZeroPercentCountsAsOneHundred() {
     EvaluationResult result = evaluate(

@@ -67,6 +67,25 @@ final class GeneratedFlags {
     return enrichment;
   }
 
+  /**
+   * One flag of each kind engine/README.md lists as refused by the relay at load time, by key,
+   * each with the engine's documented verdict for it ({@code reason/errorCode/variant}).
+   */
+  static Map<String, Map.Entry<Map<String, Object>, String>> refusedByTheRelay() {
+    Map<String, Object> ab = Map.of("A", "a", "B", "b");
+    Map<String, Map.Entry<Map<String, Object>, String>> flags = new LinkedHashMap<>();
+    flags.put("refused-unknown-variation", Map.entry(
+        Map.of("variations", ab, "defaultRule", Map.of("variation", "Z")), "STATIC/-/Z"));
+    flags.put("refused-rule-without-result", Map.entry(
+        Map.of("variations", ab, "defaultRule", Map.of("name", "empty")), "ERROR/FLAG_CONFIG/SdkDefault"));
+    flags.put("refused-all-zero-split", Map.entry(
+        Map.of("variations", ab, "defaultRule", Map.of("percentage", Map.of("A", 0, "B", 0))), "ERROR/FLAG_CONFIG/SdkDefault"));
+    flags.put("refused-malformed-query", Map.entry(
+        Map.of("variations", ab, "targeting", List.of(Map.of("query", "age gt", "variation", "A")), "defaultRule", Map.of("variation", "B")),
+        "DEFAULT/-/B"));
+    return flags;
+  }
+
   Map<String, Object> flag() {
     Map<String, Object> flag = new LinkedHashMap<>();
     List<String> names = variationNames();

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * variant, reason, error code, {@code gofeatureflag_cacheable} and the rest of the metadata
  * ({@code evaluatedRuleName} and the flag's own) must be equal. Flags the relay refuses at load
  * time are not in its configuration: both sides answer {@code FLAG_NOT_FOUND}, they are counted
- * and checked in {@link #relayRefusedFlagsAreNotFoundOnBothSidesAndTheEngineAloneNeverFails}.
+ * and checked in {@link #relayRefusedFlagsAreNotFoundOnBothSidesAndTheEngineAloneNeverFails};
+ * every run adds one flag of each kind engine/README.md lists as refused.
  *
  * <p>Properties: {@code differential.seed} (replay a run; printed on failure), {@code
  * differential.runs} (consecutive seeds from it, one relay each, default 1), {@code
@@ -70,10 +72,14 @@ class RealRelayEngineDifferentialIT {
   void relayRefusedFlagsAreNotFoundOnBothSidesAndTheEngineAloneNeverFails() throws Exception {
     long seed = Long.getLong("differential.seed", System.nanoTime());
     Run run = run(seed, 0);
-    assertThat(run.refused).as("seed %d: the generator makes some flags the relay refuses", seed).isPositive();
+    Map<String, Map.Entry<Map<String, Object>, String>> documented = GeneratedFlags.refusedByTheRelay();
+    assertThat(run.refusedKeys).as("seed %d: the relay refuses each kind engine/README.md lists", seed).containsAll(documented.keySet());
     assertThat(run.refusedNotFound).as("seed %d: relay answers for refused flags", seed).isEqualTo(run.refused);
+    documented.forEach((key, flag) -> assertThat(run.verdicts.get(key))
+        .as("seed %d: the engine's verdict on %s, given it directly (engine/README.md)", seed, key)
+        .isEqualTo(flag.getValue()));
     assertThat(run.refusedEngineVerdicts.keySet())
-        .as("seed %d: the engine's verdicts on the refused flags it is given directly (engine/README.md, relay-refused flags)", seed)
+        .as("seed %d: the engine's verdicts on the refused flags it is given directly", seed)
         .allMatch(verdict -> !verdict.startsWith("ERROR/GENERAL"));
     System.out.println("seed " + seed + ": " + run.refused + " refused flags, engine verdicts " + run.refusedEngineVerdicts);
   }
@@ -87,6 +93,7 @@ class RealRelayEngineDifferentialIT {
     for (int i = 0; i < flagCount; i++) {
       flags.put("flag-" + i, generator.flag());
     }
+    GeneratedFlags.refusedByTheRelay().forEach((key, flag) -> flags.put(key, flag.getKey()));
     Run run = new Run(seed, enrichment);
     Path flagFile = Files.createTempFile("differential-", ".yaml");
     Files.writeString(flagFile, JSON.writeValueAsString(flags));
@@ -129,6 +136,7 @@ class RealRelayEngineDifferentialIT {
         continue;
       }
       run.refused++;
+      run.refusedKeys.add(flag.getKey());
       JsonNode remote = JSON.readTree(evaluateRemotely(relay, flag.getKey(), context).body());
       EvaluationResult local = configuration.evaluate(flag.getKey(), EvaluationContext.of("user-1", context), null, Instant.now());
       if ("FLAG_NOT_FOUND".equals(remote.path("errorCode").asText()) && local.errorCode() == ErrorCode.FLAG_NOT_FOUND) {
@@ -139,6 +147,7 @@ class RealRelayEngineDifferentialIT {
       FlagConfiguration direct = FlagConfiguration.parse(JSON.writeValueAsString(alone));
       EvaluationResult verdict = direct.evaluate(flag.getKey(), EvaluationContext.of("user-1", context), null, Instant.now());
       run.refusedEngineVerdicts.merge(verdict.reason() + (verdict.failed() ? "/" + verdict.errorCode() : ""), 1, Integer::sum);
+      run.verdicts.put(flag.getKey(), verdict.reason() + "/" + (verdict.failed() ? verdict.errorCode() : "-") + "/" + verdict.variant());
     }
   }
 
@@ -226,6 +235,8 @@ class RealRelayEngineDifferentialIT {
     final Set<String> differingFlags = new HashSet<>();
     final Map<String, Integer> outcomes = new TreeMap<>();
     final Map<String, Integer> refusedEngineVerdicts = new TreeMap<>();
+    final Set<String> refusedKeys = new HashSet<>();
+    final Map<String, String> verdicts = new HashMap<>();
     int served;
     int compared;
     int differing;
