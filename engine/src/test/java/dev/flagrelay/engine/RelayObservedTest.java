@@ -226,4 +226,25 @@ class RelayObservedTest {
             + "\"targeting\":[{\"query\":" + quoted(query) + ",\"variation\":\"yes\"}]}";
     assertThat(evaluate(flag, EvaluationContext.of("user-13271", Map.of())).variant()).isEqualTo(matched ? "yes" : "no");
   }
+
+  /** Seed 119: {@code substr} starting after the end, or ending before its start, is an error; a start before the beginning is 0. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "{\"==\":[{\"substr\":[\"abc\",5]},\"\"]} | false",
+    "{\"==\":[{\"substr\":[\"abc\",3]},\"\"]} | true",
+    "{\"==\":[{\"substr\":[\"abc\",4]},\"\"]} | false",
+    "{\"==\":[{\"substr\":[\"abc\",-5]},\"abc\"]} | true",
+    "{\"==\":[{\"substr\":[4,2]},\"\"]} | false",
+    "{\"==\":[{\"substr\":[\"abc\",1,10]},\"bc\"]} | true",
+    "{\"==\":[{\"substr\":[\"abc\",1,-5]},\"\"]} | false",
+    "{\"==\":[{\"substr\":[\"abc\",1,-1]},\"b\"]} | true",
+    "{\"==\":[{\"substr\":[\"abc\",2,-2]},\"\"]} | false",
+    "{\"==\":[{\"substr\":[\"abc\",0,0]},\"\"]} | true",
+  })
+  void jsonLogicSubstrOutOfRangeIsNotApplied(String query, boolean matched) {
+    String flag =
+        "{\"variations\":{\"yes\":true,\"no\":false},\"defaultRule\":{\"variation\":\"no\"},"
+            + "\"targeting\":[{\"query\":" + quoted(query) + ",\"variation\":\"yes\"}]}";
+    assertThat(evaluate(flag, EvaluationContext.of("u", Map.of())).variant()).isEqualTo(matched ? "yes" : "no");
+  }
 }

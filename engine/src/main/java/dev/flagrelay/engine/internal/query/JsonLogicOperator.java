@@ -158,13 +158,20 @@ enum JsonLogicOperator {
   SUBSTR("substr") {
     @Override
     Object apply(Operation op, Object data) {
-      String s = textOrEmpty(op.arg(0, data));
+      Object value = op.arg(0, data);
+      if (value == null) {
+        return ""; // whatever the start and length (substr of a missing attribute, seen on the relay)
+      }
+      String s = JsValues.text(value);
       int length = s.codePointCount(0, s.length());
-      int start = (int) clamp(JsValues.lenientNumber(op.arg(1, data)), length);
+      int start = (int) start(JsValues.lenientNumber(op.arg(1, data)), length);
       int end = length;
       if (op.args().length > 2) {
         double count = JsValues.lenientNumber(op.arg(2, data));
-        end = count < 0 ? (int) Math.max(start, length + count) : (int) Math.min(length, start + count);
+        end = count < 0 ? (int) (length + count) : (int) Math.min(length, start + count);
+      }
+      if (end < start) {
+        throw EvaluationError.INSTANCE; // the relay fails on a length that ends before the start (seed 119)
       }
       return s.substring(s.offsetByCodePoints(0, start), s.offsetByCodePoints(0, end));
     }
@@ -371,7 +378,7 @@ enum JsonLogicOperator {
 
   abstract Object apply(Operation op, Object data);
 
-  /** The text {@code cat} and {@code substr} read: null is "", a boolean, array or object an error. */
+  /** The text {@code cat} reads: null is "", a boolean, array or object an error. */
   private static String textOrEmpty(Object value) {
     return value == null ? "" : JsValues.text(value);
   }
@@ -449,8 +456,12 @@ enum JsonLogicOperator {
     return JsValues.lenientNumber(value);
   }
 
-  private static double clamp(double start, int length) {
-    double from = start < 0 ? length + start : start;
-    return Math.max(0, Math.min(length, from));
+  /** Where {@code substr} starts: from the end when negative (at most back to 0); after the end is an error (seed 119). */
+  private static double start(double start, int length) {
+    double from = start < 0 ? Math.max(0, length + start) : start;
+    if (from > length) {
+      throw EvaluationError.INSTANCE;
+    }
+    return from;
   }
 }
