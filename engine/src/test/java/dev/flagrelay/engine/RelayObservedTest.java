@@ -247,4 +247,27 @@ class RelayObservedTest {
             + "\"targeting\":[{\"query\":" + quoted(query) + ",\"variation\":\"yes\"}]}";
     assertThat(evaluate(flag, EvaluationContext.of("u", Map.of())).variant()).isEqualTo(matched ? "yes" : "no");
   }
+
+  /** Seed 123: arithmetic and {@code cat} of one argument not written in an array that gives an array take its items as arguments. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "{\"==\":[{\"+\":{\"var\":\"arr\"}},3]} | true",
+    "{\"==\":[{\"-\":{\"var\":\"arr\"}},-1]} | true",
+    "{\"==\":[{\"*\":{\"var\":\"arr\"}},2]} | true",
+    "{\"==\":[{\"max\":{\"var\":\"arr\"}},2]} | true",
+    "{\"==\":[{\"min\":{\"var\":\"arr\"}},1]} | true",
+    "{\"==\":[{\"%\":{\"var\":\"arr2\"}},1]} | false",
+    "{\"==\":[{\"/\":{\"var\":\"arr2\"}},2]} | true",
+    "{\"in\":[\"pro\",{\"%\":{\"var\":\"scores\"}}]} | false",
+    "{\"!\":{\"in\":[\"pro\",{\"%\":{\"var\":\"scores\"}}]}} | true",
+    "{\"==\":[{\"cat\":{\"var\":\"arr\"}},\"12\"]} | true",
+  })
+  void jsonLogicArithmeticOfAnArrayValuedArgumentSpreadsIt(String query, boolean matched) {
+    String flag =
+        "{\"variations\":{\"yes\":true,\"no\":false},\"defaultRule\":{\"variation\":\"no\"},"
+            + "\"targeting\":[{\"query\":" + quoted(query) + ",\"variation\":\"yes\"}]}";
+    Map<String, Object> attributes =
+        Map.of("arr", java.util.List.of(1, 2), "arr2", java.util.List.of(6, 3), "scores", java.util.List.of(49, 30.56));
+    assertThat(evaluate(flag, EvaluationContext.of("u", attributes)).variant()).isEqualTo(matched ? "yes" : "no");
+  }
 }

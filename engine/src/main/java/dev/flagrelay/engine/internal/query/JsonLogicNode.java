@@ -36,7 +36,24 @@ interface JsonLogicNode {
       implements JsonLogicNode {
     @Override
     public Object eval(Object data) {
-      return operator.apply(this, data);
+      if (argsWereArray || args.length != 1 || !operator.spreadsAnArray()) {
+        return operator.apply(this, data);
+      }
+      Object value = args[0].eval(data);
+      return operator.apply(value instanceof List<?> list ? spread(list) : constant(value), data);
+    }
+
+    /** The items of an array-valued single argument as the argument list (seen on the relay, seed 123). */
+    private Operation spread(List<?> items) {
+      JsonLogicNode[] values = new JsonLogicNode[items.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = new Constant(JsValues.normalize(items.get(i)));
+      }
+      return new Operation(operator, values, true);
+    }
+
+    private Operation constant(Object value) {
+      return new Operation(operator, new JsonLogicNode[] {new Constant(value)}, false);
     }
 
     Object arg(int i, Object data) {

@@ -378,6 +378,17 @@ enum JsonLogicOperator {
 
   abstract Object apply(Operation op, Object data);
 
+  /**
+   * Whether one argument not written in an array that gives an array stands for the argument
+   * list: arithmetic and {@code cat} (seen on the relay, seed 123).
+   */
+  boolean spreadsAnArray() {
+    return switch (this) {
+      case PLUS, MINUS, TIMES, DIVIDE, MODULO, MAX, MIN, CAT -> true;
+      default -> false;
+    };
+  }
+
   /** The text {@code cat} reads: null is "", a boolean, array or object an error. */
   private static String textOrEmpty(Object value) {
     return value == null ? "" : JsValues.text(value);
