@@ -227,7 +227,10 @@ class RelayObservedTest {
     assertThat(evaluate(flag, EvaluationContext.of("user-13271", Map.of())).variant()).isEqualTo(matched ? "yes" : "no");
   }
 
-  /** Seed 119: {@code substr} starting after the end, or ending before its start, is an error; a start before the beginning is 0. */
+  /**
+   * Seed 119: {@code substr} starting after the end, or ending before its start, is an error; a
+   * start before the beginning is 0. Seed 125: of "" (or null) it is "" whatever the bounds.
+   */
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
     "{\"==\":[{\"substr\":[\"abc\",5]},\"\"]} | false",
@@ -240,6 +243,8 @@ class RelayObservedTest {
     "{\"==\":[{\"substr\":[\"abc\",1,-1]},\"b\"]} | true",
     "{\"==\":[{\"substr\":[\"abc\",2,-2]},\"\"]} | false",
     "{\"==\":[{\"substr\":[\"abc\",0,0]},\"\"]} | true",
+    "{\"==\":[{\"substr\":[\"\",1]},\"\"]} | true",
+    "{\"==\":[{\"substr\":[\"\",5,-9]},\"\"]} | true",
   })
   void jsonLogicSubstrOutOfRangeIsNotApplied(String query, boolean matched) {
     String flag =

@@ -159,10 +159,10 @@ enum JsonLogicOperator {
     @Override
     Object apply(Operation op, Object data) {
       Object value = op.arg(0, data);
-      if (value == null) {
-        return ""; // whatever the start and length (substr of a missing attribute, seen on the relay)
+      String s = value == null ? "" : JsValues.text(value);
+      if (s.isEmpty()) {
+        return ""; // whatever the start and length (seen on the relay, seeds 119 and 125)
       }
-      String s = JsValues.text(value);
       int length = s.codePointCount(0, s.length());
       int start = (int) start(JsValues.lenientNumber(op.arg(1, data)), length);
       int end = length;
