@@ -46,6 +46,8 @@ class RelayObservedTest {
    * fold over every argument, a division by zero is IEEE (±Infinity, NaN), not an error; {@code
    * -} and {@code /} of a single argument not in an array are NaN, {@code max} and {@code min}
    * of one null; the three-argument {@code <} and {@code <=} evaluate every argument (seed 107).
+   * A rule whose result is -0 matches (the reference writes it as "-0"), though -0 is falsy inside
+   * the rule (seed 130).
    */
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
@@ -90,6 +92,12 @@ class RelayObservedTest {
     "{\"!\":{\"<\":[5,1,{\"+\":[true]}]}} | false",
     "{\"!\":{\"and\":[false,{\"min\":[true]}]}} | true",
     "{\"!\":{\"if\":[false,{\"min\":[true]},false]}} | true",
+    "{\"-\":[0]} | true",
+    "{\"-\":[\"plain\"]} | true",
+    "{\"*\":[-1,0]} | true",
+    "{\"+\":[0]} | false",
+    "{\"!\":{\"-\":[0]}} | true",
+    "{\"if\":[true,{\"-\":[0]},false]} | true",
   })
   void jsonLogicArithmeticAsTheRelay(String query, boolean matched) {
     String flag =

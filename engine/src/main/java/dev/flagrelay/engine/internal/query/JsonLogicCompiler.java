@@ -55,10 +55,15 @@ final class JsonLogicCompiler {
     public boolean matches(Map<String, Object> context) {
       try {
         Object result = root.eval(context);
-        return JsValues.truthy(result) && writableAsJson(result);
+        return (JsValues.truthy(result) || isNegativeZero(result)) && writableAsJson(result);
       } catch (RuntimeException | StackOverflowError e) {
         return false;
       }
+    }
+
+    /** A result of -0 matches: the reference writes it as "-0", which is not its "0" (seen on the relay, seed 130). */
+    private static boolean isNegativeZero(Object result) {
+      return result instanceof Double d && d == 0 && Double.doubleToRawLongBits(d) != 0;
     }
 
     private static boolean writableAsJson(Object result) {
