@@ -161,7 +161,9 @@ final class GeneratedFlags {
         switch (random.nextInt(8)) {
           case 0 -> step.put("defaultRule", rule(names, -1, false));
           case 1 -> step.put("defaultRule", Map.of("variation", pick(names)));
-          case 2 -> step.put("targeting", queries ? List.of(rule(names, random.nextInt(4), true)) : List.of());
+          // A new name per step: the relay merges a later step's percentages into the map of a rule an
+          // earlier step added, in place, so later-dated evaluations change earlier ones (engine/README.md).
+          case 2 -> step.put("targeting", queries ? List.of(rule(names, 10 + i, true)) : List.of());
           case 3 -> step.put("targeting", List.of(Map.of("name", "rule-" + random.nextInt(3), "variation", pick(names))));
           case 4 -> step.put("disable", random.nextBoolean());
           case 5 -> step.put("experimentation", experimentation());
