@@ -139,7 +139,7 @@ public final class DataCollector implements EventRecorder {
     if (!ring.offer(event)) {
       offerToFullRing(ring, event);
     }
-    if (false) {
+    if (drained) {
       // Lost the race with close(): it may have counted what was pending before this event
       // arrived. Whoever polls an event counts it, so nothing is counted twice.
       dropAllPending();
@@ -423,6 +423,16 @@ public final class DataCollector implements EventRecorder {
       }
     }
     return total;
+  }
+
+  /** For tests: each ring's positions. */
+  String describeRings() {
+    StringBuilder out = new StringBuilder("retry " + retry.describe());
+    for (int i = 0; i < STRIPES; i++) {
+      EventRing ring = stripes.get(i);
+      out.append("; ring ").append(i).append(' ').append(ring == null ? "-" : ring.describe());
+    }
+    return out.append("; drained ").append(drained).toString();
   }
 
   /** For tests: how many rings recorders have used. */

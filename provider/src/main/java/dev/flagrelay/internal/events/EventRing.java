@@ -113,6 +113,12 @@ final class EventRing extends EventRingHead {
     return (int) Math.max(0, tail() - head);
   }
 
+  /** For tests: the positions and the sequence at the head. */
+  String describe() {
+    long head = head();
+    return "head " + head + " tail " + tail() + " seq@head " + (int) SEQUENCES.getVolatile(sequences, (int) head & mask);
+  }
+
   /** For tests: the events held, oldest first, read while nothing adds or takes. */
   void copyTo(java.util.List<CollectorEvent> out) {
     for (long p = head(); p < tail(); p++) {

@@ -669,7 +669,9 @@ class DataCollectorTest {
     assertThat(new HashSet<>(delivered)).as("no event delivered twice").hasSize(delivered.size());
     assertThat(recorded).as("every delivered event was recorded").containsAll(delivered);
     assertThat(collector.sentEvents()).isEqualTo(delivered.size());
-    assertThat(collector.pendingEvents()).as("pending after shutdown").isZero();
+    assertThat(collector.pendingEvents())
+        .as("pending after shutdown: %s; %s", pendingKeys(collector), collector.describeRings())
+        .isZero();
     assertThat(collector.sentEvents() + collector.droppedEvents()).isEqualTo(recorded.size());
     assertThat(collector.droppedEvents()).as("the cap was really exceeded").isGreaterThan(threads);
     assertThat(attempts.get()).as("flushes really failed and were retried").isGreaterThan(2);
