@@ -7,7 +7,7 @@ for pass in $(seq 1 "$passes"); do
   for side in before after; do
     jar="$before"; [[ "$side" == after ]] && jar="$after"
     echo "$side pass $pass start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$prefix-load.txt"
-    java -jar "$jar" "$include" "$@" -rf text -rff "$prefix-$side-pass$pass.txt" > "$prefix-$side-pass$pass.log" 2>&1
+    java -Djmh.ignoreLock=true -jar "$jar" "$include" "$@" -rf text -rff "$prefix-$side-pass$pass.txt" > "$prefix-$side-pass$pass.log" 2>&1
     echo "$side pass $pass end   $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$prefix-load.txt"
   done
 done
