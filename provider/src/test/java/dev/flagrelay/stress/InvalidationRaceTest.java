@@ -55,6 +55,7 @@ class InvalidationRaceTest {
               AtomicInteger left = evaluating.computeIfAbsent(round, r -> new AtomicInteger(5));
               if (thread == 5) {
                 invalidateWhile(left, () -> "flag-" + round % 64 + "-" + ThreadLocalRandom.current().nextInt(4), setup);
+                setup.invalidateAll(roundFlags(round)); // Also the whole cache, while nobody evaluates.
                 evaluating.remove(round);
                 return;
               }
@@ -112,6 +113,10 @@ class InvalidationRaceTest {
 
   private static final int MANY_FLAGS = 384;
 
+  private static List<String> roundFlags(int round) {
+    return List.of(0, 1, 2, 3).stream().map(k -> "flag-" + round % 64 + "-" + k).toList();
+  }
+
   /**
    * Evaluates {@code flag}; reports an answer older than the last invalidation that finished
    * before the evaluation began. Returns false when it reported one.
@@ -138,8 +143,13 @@ class InvalidationRaceTest {
   /** The invalidating role: random flags, with random pauses, until the evaluators are done. */
   private static void invalidateWhile(AtomicInteger evaluatorsLeft, Supplier<String> flags, Setup setup) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    while (evaluatorsLeft.get() > 0) {
-      setup.invalidate(flags.get());
+    for (int i = 0; evaluatorsLeft.get() > 0; i++) {
+      String flag = flags.get();
+      if (i % 8 == 7) {
+        setup.invalidateAll(List.of(flag)); // Everything changed, as after a shutdown or a reset.
+      } else {
+        setup.invalidate(flag);
+      }
       CacheRaceTest.pause(random.nextInt(512));
     }
   }
@@ -180,6 +190,15 @@ class InvalidationRaceTest {
         invalidate(flag);
         invalidationsInFlight.incrementAndGet();
         CacheRaceTest.pause(ThreadLocalRandom.current().nextInt(256)); // Let others arrive meanwhile.
+      }
+    }
+
+    /** Configuration changes of {@code changed}, then the whole cache is invalidated. */
+    void invalidateAll(List<String> changed) {
+      int[] versions = changed.stream().mapToInt(flag -> relay.version(flag).incrementAndGet()).toArray();
+      cache.invalidateAll();
+      for (int i = 0; i < versions.length; i++) {
+        relay.finished(changed.get(i), versions[i]);
       }
     }
 

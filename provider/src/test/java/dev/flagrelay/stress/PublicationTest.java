@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -47,6 +48,8 @@ class PublicationTest {
           Map.entry("FlagChangePoller.hashes", "the poller thread's (initialPoll runs before it starts)"),
           Map.entry("FlagChangePoller.failures", "the poller thread's only"),
           Map.entry("ContextSnapshot$AttributesView$1$1.next", "an iterator, used by the thread that made it"));
+
+  private static final String FROZEN = Symptom.UNSAFE_PUBLICATION + ": a published collection accepted a change";
 
   /** Whole classes whose instances never leave the thread that made them, and why. */
   private static final Map<String, String> CONFINED_CLASSES =
@@ -95,20 +98,21 @@ class PublicationTest {
 
   @Test
   void publishedCollections_cannotChangeAfterConstruction() {
+    // Built from mutable maps: what is published must be a copy nobody can change.
     GoFeatureFlagProviderOptions options =
         GoFeatureFlagProviderOptions.builder()
             .endpoint("http://localhost:1031")
-            .headers(Map.of("X-Team", "payments"))
-            .exporterMetadata(Map.of("team", "payments"))
+            .headers(new HashMap<>(Map.of("X-Team", "payments")))
+            .exporterMetadata(new HashMap<>(Map.of("team", "payments")))
             .build();
-    assertThatThrownBy(() -> options.headers().put("X-Other", "x")).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> options.exporterMetadata().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> options.headers().put("X-Other", "x"), FROZEN).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> options.exporterMetadata().put("x", 1), FROZEN).isInstanceOf(UnsupportedOperationException.class);
     ContextSnapshot snapshot = ContextSnapshot.ofAttributes(Map.of("list", List.of(1), "map", Map.of("a", 1)));
-    assertThatThrownBy(() -> snapshot.attributes().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> ((List<Object>) snapshot.attributes().get("list")).add(2))
+    assertThatThrownBy(() -> snapshot.attributes().put("x", 1), FROZEN).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((List<Object>) snapshot.attributes().get("list")).add(2), FROZEN)
         .isInstanceOf(UnsupportedOperationException.class);
-    RelayAnswer answer = new RelayAnswer(true, "on", "R", Map.of("k", "v"));
-    assertThatThrownBy(() -> answer.metadata().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    RelayAnswer answer = new RelayAnswer(true, "on", "R", new HashMap<>(Map.of("k", "v")));
+    assertThatThrownBy(() -> answer.metadata().put("x", 1), FROZEN).isInstanceOf(UnsupportedOperationException.class);
     OkHttpRelayClient client =
         new OkHttpRelayClient(
             URI.create("http://localhost:1"), URI.create("http://localhost:1"), "k", Map.of("X-Team", "p"),
