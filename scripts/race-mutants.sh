@@ -8,7 +8,7 @@
 #   --jdk        which JDK(s): 17 (the build JDK), 25 (the newest-jdk execution's JDK, roles on
 #                virtual threads as in `mvn verify`), or both (default)
 #   --mutant     only the patch whose name starts with this (e.g. 07 or 07-generation)
-#   --baseline   first run the suite on the unmutated code (it must pass)
+#   --baseline   first run the suite on the unmutated code; stop if it fails
 #   --keep       keep the scratch copy (its path is printed)
 # A patch that no longer applies is reported as DOES NOT APPLY; one that no longer compiles as
 # DOES NOT COMPILE. Each run stops at the first failing test (surefire skipAfterFailureCount=1).
@@ -116,7 +116,14 @@ hunt() {
 if $baseline; then
   restore_main
   for jdk in $jdks; do
-    echo "baseline (real code), JDK $jdk: $(hunt baseline "$jdk")" >&2
+    verdict="$(hunt baseline "$jdk")"
+    echo "baseline (real code), JDK $jdk: $verdict" >&2
+    if [[ "$verdict" != NOT\ CAUGHT* ]]; then
+      echo "the real code fails the suite on JDK $jdk: no mutant verdict would mean anything (log: $scratch)" >&2
+      keep=true
+      trap - EXIT
+      exit 1
+    fi
   done
 fi
 

@@ -44,9 +44,11 @@ class PublicationTest {
       Map.ofEntries(
           Map.entry("DataCollector.lastOverflowReportNanos", "the sender thread's only"),
           Map.entry("DataCollector.overflowReported", "the sender thread's only"),
+          Map.entry("FlagChangePoller.started", "the poller thread's (initialPoll runs before it starts)"),
           Map.entry("FlagChangePoller.etag", "the poller thread's (initialPoll runs before it starts)"),
-          Map.entry("FlagChangePoller.hashes", "the poller thread's (initialPoll runs before it starts)"),
+          Map.entry("FlagChangePoller.baseline", "the poller thread's (initialPoll runs before it starts)"),
           Map.entry("FlagChangePoller.failures", "the poller thread's only"),
+          Map.entry("FlagChangePoller.refusals", "the poller thread's only"),
           Map.entry("ContextSnapshot$AttributesView$1$1.next", "an iterator, used by the thread that made it"));
 
   private static final String FROZEN = Symptom.UNSAFE_PUBLICATION + ": a published collection accepted a change";
@@ -69,6 +71,17 @@ class PublicationTest {
       }
     }
     assertThat(unsafe).as(Symptom.UNSAFE_PUBLICATION + ": fields neither final nor volatile nor confined").isEmpty();
+  }
+
+  @Test
+  void everyConfinedField_stillExists() throws Exception {
+    List<String> fields = new ArrayList<>();
+    for (Class<?> type : providerClasses()) {
+      for (Field field : type.getDeclaredFields()) {
+        fields.add(simpleName(type) + "." + field.getName());
+      }
+    }
+    assertThat(fields).as("fields listed as confined (a stale entry would excuse a new field of that name)").containsAll(CONFINED.keySet());
   }
 
   /** Every class compiled from {@code src/main/java}, nested and anonymous ones included. */
