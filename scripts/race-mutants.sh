@@ -11,7 +11,9 @@
 #   --baseline   first run the suite on the unmutated code; stop if it fails
 #   --keep       keep the scratch copy (its path is printed)
 # A patch that no longer applies is reported as DOES NOT APPLY; one that no longer compiles as
-# DOES NOT COMPILE. Each run stops at the first failing test (surefire skipAfterFailureCount=1).
+# DOES NOT COMPILE. Every run is the whole suite (about 40 s a JDK); the cell names the test that
+# caught the mutant with a named symptom (a test with none, e.g. a vacuity check, counts only if
+# no named symptom was seen), and how many tests failed in all.
 # Output: the table on stdout, per-run logs and results.tsv in the scratch directory.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -59,8 +61,7 @@ restore_main() {
 # "nocompile".
 suite() {
   local jdk="$1" log="$2"
-  local args=(-B -o -pl provider test -Dgroups=stress -Dsurefire.skipAfterFailureCount=1
-              -Dmaven.test.failure.ignore=true -P '!newest-jdk')
+  local args=(-B -o -pl provider test -Dgroups=stress -Dmaven.test.failure.ignore=true -P '!newest-jdk')
   if [ "$jdk" = 25 ]; then
     args+=(-Djvm="$jdk25" -DargLine=-Dstress.virtual=true)
   fi
@@ -75,7 +76,7 @@ suite() {
 import glob, os, re, sys
 import xml.etree.ElementTree as ET
 reports, symptoms = sys.argv[1], sys.argv[2]
-found = None
+named, unnamed = [], []
 ran = 0
 for path in sorted(glob.glob(os.path.join(reports, "TEST-*.xml"))):
     for case in ET.parse(path).getroot().iter("testcase"):
@@ -83,13 +84,20 @@ for path in sorted(glob.glob(os.path.join(reports, "TEST-*.xml"))):
         bad = case.find("failure")
         if bad is None:
             bad = case.find("error")
-        if bad is not None and found is None:
-            text = (bad.get("message") or "") + "\n" + (bad.text or "")
-            match = re.search(r"\b(" + symptoms + r")\b", text)
-            symptom = match.group(1) if match else (bad.get("type") or "failure").rsplit(".", 1)[-1]
-            found = (case.get("classname").rsplit(".", 1)[-1] + "#" + case.get("name"), symptom)
-if found:
-    print("caught\t%s\t%s" % found)
+        if bad is None:
+            continue
+        test = case.get("classname").rsplit(".", 1)[-1] + "#" + case.get("name")
+        text = (bad.get("message") or "") + "\n" + (bad.text or "")
+        match = re.search(r"\b(" + symptoms + r")\b", text)
+        if match:
+            named.append((test, match.group(1)))
+        else:
+            unnamed.append((test, (bad.get("type") or "failure").rsplit(".", 1)[-1] + ": " + " ".join((bad.get("message") or "").split())[:80]))
+failures = named + unnamed
+if failures:
+    test, symptom = failures[0]
+    others = "" if len(failures) == 1 else " (+%d more: %s)" % (len(failures) - 1, ", ".join(t.split("#")[0] for t, _ in failures[1:]))
+    print("caught\t%s%s\t%s" % (test, others, symptom))
 elif ran == 0:
     print("noresult")
 else:

@@ -85,19 +85,18 @@ class InvalidationRaceTest {
         Race.run(
             5,
             (thread, round, out) -> {
-              // A new cache each round: every flag's counter is created while others are.
+              // A new cache each round: every flag is used for the first time while others are.
               Setup setup = rounds.computeIfAbsent(round, r -> new Setup(2, 0));
               if (thread == 4) {
-                // Also flags no evaluation has used yet: invalidating one creates its counter.
+                // Also flags no evaluation has used yet (a design with a counter per flag creates it then).
                 invalidateWhile(setup.evaluatorsLeft, () -> "flag-" + ThreadLocalRandom.current().nextInt(MANY_FLAGS + 32), setup);
                 rounds.remove(round);
                 return;
               }
               try {
                 ImmutableContext user = new ImmutableContext("user-" + thread);
-                for (int i = 0; i < MANY_FLAGS; i++) {
-                  int k = thread % 2 == 0 ? i : MANY_FLAGS - 1 - i;
-                  String flag = "flag-" + k;
+                for (int k = 0; k < MANY_FLAGS; k++) {
+                  String flag = "flag-" + k; // Same order on every thread: first uses collide.
                   if (!evaluateAndCheck(setup, flag, user, out) || !evaluateAndCheck(setup, flag, user, out)) {
                     return;
                   }
@@ -107,11 +106,14 @@ class InvalidationRaceTest {
                 setup.evaluatorsLeft.decrementAndGet();
               }
             });
-    assertClean(outcome, 2);
-    assertThat(firstUses).as("first uses checked").hasValueGreaterThan(1_000);
+    // Rounds are long (a new cache each, every flag new); what must not be vacuous is the number
+    // of first uses checked while invalidations ran.
+    assertClean(outcome, 1);
+    assertThat(firstUses).as("first uses checked").hasValueGreaterThan(300);
   }
 
-  private static final int MANY_FLAGS = 384;
+  /** Flags per round: a few resizes of any map keyed by flag, and a cache small enough to sweep. */
+  private static final int MANY_FLAGS = 96;
 
   private static List<String> roundFlags(int round) {
     return List.of(0, 1, 2, 3).stream().map(k -> "flag-" + round % 64 + "-" + k).toList();

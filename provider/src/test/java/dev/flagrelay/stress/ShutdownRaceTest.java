@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Timeout;
 class ShutdownRaceTest {
   private static final int RECORDERS = 5;
   private static final int EVENTS_PER_RECORDER = 300;
+  private static final int EVENTS_AFTER_SHUTDOWN = 100;
+  private static final int MAX_EVENTS_PER_RECORDER = 50_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The collector as the evaluation path and the shutdown path use it. */
@@ -124,8 +126,10 @@ class ShutdownRaceTest {
   @Test
   void realCollector_everyEventDeliveredOnceOrDroppedOnce_byIdentity() throws Exception {
     AtomicLong recorded = new AtomicLong();
-    assertClean(race(RealCollector::new, recorded), 10);
-    assertThat(recorded).as("events recorded while the collector flushed, overflowed and shut down").hasValueGreaterThan(10_000);
+    // Each round starts and stops a collector and records until after its shutdown, so rounds are
+    // few on a busy machine; what must not be vacuous is the number of events accounted for.
+    assertClean(race(RealCollector::new, recorded), 1);
+    assertThat(recorded).as("events recorded while the collector flushed, overflowed and shut down").hasValueGreaterThan(3_000);
     GoffThreads.awaitNone(DataCollector.THREAD_NAME);
   }
 
@@ -145,20 +149,26 @@ class ShutdownRaceTest {
         (thread, round, out) -> {
           Round current = rounds.computeIfAbsent(round, r -> new Round(factory, r % 4 == 3));
           if (thread > 0) {
+            // Record until well after the shutdown returned, so recorders are running (and being
+            // descheduled, between a check and an act) all through it.
+            int i = 0;
             try {
-              for (int i = 0; i < EVENTS_PER_RECORDER; i++) {
+              for (int after = 0; after < EVENTS_AFTER_SHUTDOWN && i < MAX_EVENTS_PER_RECORDER; i++) {
                 String key = "e-" + round + "-" + thread + "-" + i;
                 current.ledger.recorded.add(key);
                 current.collector.record(event(key));
                 current.recorded.incrementAndGet();
+                if (current.relay.shutdownReturned.getCount() == 0) {
+                  after++;
+                }
               }
             } finally {
-              recorded.addAndGet(EVENTS_PER_RECORDER);
+              recorded.addAndGet(i);
               current.recordersDone.countDown();
             }
             return;
           }
-          while (current.recorded.get() < current.closeAfter && current.recordersDone.getCount() > 0) {
+          while (current.recorded.get() < current.closeAfter) {
             Thread.onSpinWait(); // Shut down in the middle of the recording.
           }
           current.collector.close(current.relay.slow() ? Duration.ofMillis(20) : Duration.ofSeconds(2));
