@@ -61,7 +61,7 @@ restore_main() {
 # "nocompile".
 suite() {
   local jdk="$1" log="$2"
-  local args=(-B -o -pl provider test -Dgroups=stress -Dmaven.test.failure.ignore=true -P '!newest-jdk')
+  local args=(-B -o -pl provider -am test -Dgroups=stress -Dmaven.test.failure.ignore=true -P '!newest-jdk')
   if [ "$jdk" = 25 ]; then
     args+=(-Djvm="$jdk25" -DargLine=-Dstress.virtual=true)
   fi

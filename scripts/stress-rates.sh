@@ -9,7 +9,7 @@ runs="${1:-10}"
 out="$(mktemp -d)"
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
-  mvn -B -q test -pl provider -Dgroups=stress -Dmaven.test.failure.ignore=true >"$out/run-$i.log" 2>&1 || true
+  mvn -B -q test -pl provider -am -Dgroups=stress -Dmaven.test.failure.ignore=true >"$out/run-$i.log" 2>&1 || true
   echo "run $i: $(( $(date +%s) - start )) s" >&2
   for jdk in surefire-reports surefire-reports-newest-jdk; do
     mkdir -p "$out/$i/$jdk"
