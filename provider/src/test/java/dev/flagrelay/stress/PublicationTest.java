@@ -49,6 +49,7 @@ class PublicationTest {
           Map.entry("FlagChangePoller.baseline", "the poller thread's (initialPoll runs before it starts)"),
           Map.entry("FlagChangePoller.failures", "the poller thread's only"),
           Map.entry("FlagChangePoller.refusals", "the poller thread's only"),
+          Map.entry("ConfigurationRefresher.failures", "the refresher thread's only"),
           Map.entry("ContextSnapshot$AttributesView$1$1.next", "an iterator, used by the thread that made it"));
 
   private static final String FROZEN = Symptom.UNSAFE_PUBLICATION + ": a published collection accepted a change";
