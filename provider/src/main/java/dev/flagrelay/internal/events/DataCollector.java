@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,12 @@ public final class DataCollector implements EventRecorder {
   private final Duration flushInterval;
   private final Duration timeout;
   private final ScheduledThreadPoolExecutor sender;
+  /**
+   * Told of every event counted in {@link #droppedEvents()}, on the thread that dropped it: the
+   * concurrency suite accounts for events by identity, not by totals that a double count and a
+   * loss would balance.
+   */
+  private final Consumer<CollectorEvent> onDrop;
 
   /** The recording rings, by thread; each created by the first thread that needs it. */
   private final AtomicReferenceArray<EventRing> stripes = new AtomicReferenceArray<>(STRIPES);
@@ -99,6 +106,18 @@ public final class DataCollector implements EventRecorder {
 
   public DataCollector(
       RelayClient relay, JsonCodec codec, int maxPendingEvents, Duration flushInterval, Duration timeout) {
+    this(relay, codec, maxPendingEvents, flushInterval, timeout, event -> {});
+  }
+
+  /** For the concurrency suite: {@code onDrop} hears of every event counted as dropped. */
+  public DataCollector(
+      RelayClient relay,
+      JsonCodec codec,
+      int maxPendingEvents,
+      Duration flushInterval,
+      Duration timeout,
+      Consumer<CollectorEvent> onDrop) {
+    this.onDrop = onDrop;
     this.relay = relay;
     this.codec = codec;
     this.flushThreshold = maxPendingEvents;
@@ -132,6 +151,7 @@ public final class DataCollector implements EventRecorder {
   public void record(CollectorEvent event) {
     if (closed.get()) {
       droppedOtherwise.increment();
+      onDrop.accept(event);
       logger.debug("event recorded after shutdown was dropped: {}", event);
       return;
     }
@@ -184,9 +204,18 @@ public final class DataCollector implements EventRecorder {
 
   /** Drops the oldest event: of the requeued batch if any, else of {@code ring}; counted, not logged. */
   private void dropOldest(EventRing ring) {
-    if (retry.poll() != null || ring.poll() != null) {
-      overflowed.increment();
+    CollectorEvent oldest = retry.poll();
+    if (oldest == null) {
+      oldest = ring.poll();
     }
+    if (oldest != null) {
+      overflowed(oldest);
+    }
+  }
+
+  private void overflowed(CollectorEvent event) {
+    overflowed.increment();
+    onDrop.accept(event);
   }
 
   /**
@@ -195,11 +224,12 @@ public final class DataCollector implements EventRecorder {
    * this event is the one dropped, counted: recording never waits.
    */
   private void offerToFullRing(EventRing ring, CollectorEvent event) {
-    if (ring.poll() != null) {
-      overflowed.increment();
+    CollectorEvent oldest = ring.poll();
+    if (oldest != null) {
+      overflowed(oldest);
     }
     if (!ring.offer(event)) {
-      overflowed.increment();
+      overflowed(event);
     }
   }
 
@@ -243,10 +273,12 @@ public final class DataCollector implements EventRecorder {
     return lost;
   }
 
-  private static int drain(EventRing ring) {
+  private int drain(EventRing ring) {
     int count = 0;
-    while (ring.pollWaiting() != null) {
+    CollectorEvent event;
+    while ((event = ring.pollWaiting()) != null) {
       count++;
+      onDrop.accept(event);
     }
     return count;
   }
@@ -285,6 +317,7 @@ public final class DataCollector implements EventRecorder {
       onFailure(e);
     } catch (RuntimeException | Error e) {
       droppedOtherwise.add(batch.size()); // A bug, not an outage: not retried, but counted.
+      batch.forEach(onDrop);
       throw e;
     } finally {
       batch.clear();
@@ -345,9 +378,11 @@ public final class DataCollector implements EventRecorder {
     while (kept < batch.size() && retry.offer(batch.get(kept))) {
       kept++;
     }
-    int lost = first + batch.size() - kept;
-    if (lost > 0) {
-      overflowed.add(lost);
+    for (int i = 0; i < first; i++) {
+      overflowed(batch.get(i));
+    }
+    for (int i = kept; i < batch.size(); i++) {
+      overflowed(batch.get(i));
     }
     if (drained) {
       dropAllPending(); // Shutdown gave up waiting for this flush.
