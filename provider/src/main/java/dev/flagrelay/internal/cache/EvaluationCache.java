@@ -61,17 +61,17 @@ public final class EvaluationCache {
     if (entry == null) {
       return null;
     }
-    if (!entry.isCurrent(generations)) {
+    if (!generations.isCurrent(entry.stamp())) {
       entries.asMap().remove(key, entry); // Stored just as it was invalidated: never served.
       return null;
     }
     long now = nanoTime.getAsLong();
-    long age = now - entry.writtenAtNanos;
+    long age = now - entry.writtenAtNanos();
     if (age >= keepNanos) {
       entries.asMap().remove(key, entry); // Past TTL and grace: never served again.
       return null;
     }
-    return new Lookup(entry.answer, age < ttlNanos, entry.answer.value() != null ? entry : null, now);
+    return new Lookup(entry.answer(), age < ttlNanos, entry.answer().value() != null ? entry : null, now);
   }
 
   /** Takes the stamp a relay call for {@code flagKey} must carry to be stored. */
@@ -94,7 +94,7 @@ public final class EvaluationCache {
       return;
     }
     Entry entry = new Entry(key, answers.intern(answer), nanoTime.getAsLong(), stamp);
-    entries.asMap().compute(key, (k, existing) -> existing != null && existing.isAfter(stamp) ? existing : entry);
+    entries.asMap().compute(key, (k, existing) -> existing != null && existing.stamp().isAfter(stamp) ? existing : entry);
   }
 
   /** Drops every entry of the given flags, and any answer for them now in flight. */
@@ -132,33 +132,11 @@ public final class EvaluationCache {
   public record Lookup(RelayAnswer answer, boolean fresh, ServedAnswer served, long nanoTime) {}
 
   /**
-   * One cached answer. Its stamp's counters are held inline and its key is the cache's own, so an
-   * entry is one small object besides the key and the (shared) answer: these are kept by the
-   * tens of thousands.
+   * One cached answer. Its key is the cache's own and its answer is shared, so an entry is one
+   * small object besides its stamp: these are kept by the tens of thousands.
    */
-  private static final class Entry implements ServedAnswer {
-    private final CacheKey key;
-    private final RelayAnswer answer;
-    private final long writtenAtNanos;
-    private final long flagGeneration;
-    private final long globalGeneration;
-
-    Entry(CacheKey key, RelayAnswer answer, long writtenAtNanos, Generations.Stamp stamp) {
-      this.key = key;
-      this.answer = answer;
-      this.writtenAtNanos = writtenAtNanos;
-      this.flagGeneration = stamp.flagValue();
-      this.globalGeneration = stamp.globalValue();
-    }
-
-    boolean isCurrent(Generations generations) {
-      return generations.isCurrent(key.flagKey(), flagGeneration, globalGeneration);
-    }
-
-    boolean isAfter(Generations.Stamp stamp) {
-      return Generations.Stamp.isAfter(flagGeneration, globalGeneration, stamp);
-    }
-
+  private record Entry(CacheKey key, RelayAnswer answer, long writtenAtNanos, Generations.Stamp stamp)
+      implements ServedAnswer {
     @Override
     public String flagKey() {
       return key.flagKey();
@@ -167,11 +145,6 @@ public final class EvaluationCache {
     @Override
     public ContextSnapshot context() {
       return key.context();
-    }
-
-    @Override
-    public RelayAnswer answer() {
-      return answer;
     }
   }
 }

@@ -37,16 +37,7 @@ final class Generations {
   }
 
   boolean isCurrent(Stamp stamp) {
-    return isCurrent(stamp.slot(), stamp.flagValue(), stamp.globalValue());
-  }
-
-  /** Whether a stamp of {@code flagKey} with these values would be current. */
-  boolean isCurrent(String flagKey, long flagValue, long globalValue) {
-    return isCurrent(slot(flagKey), flagValue, globalValue);
-  }
-
-  private boolean isCurrent(int slot, long flagValue, long globalValue) {
-    return perFlag.get(slot) == flagValue && global.get() == globalValue;
+    return perFlag.get(stamp.slot()) == stamp.flagValue() && global.get() == stamp.globalValue();
   }
 
   void bumpFlag(String flagKey) {
@@ -75,11 +66,6 @@ final class Generations {
      * across concurrent bumps may be incomparable (neither is then current).
      */
     boolean isAfter(Stamp other) {
-      return isAfter(flagValue, globalValue, other);
-    }
-
-    /** Whether counters with these values were read after {@code other} was taken. */
-    static boolean isAfter(long flagValue, long globalValue, Stamp other) {
       return globalValue >= other.globalValue
           && flagValue >= other.flagValue
           && (globalValue > other.globalValue || flagValue > other.flagValue);

@@ -299,13 +299,17 @@ class DataCollectorTest {
           producers.submit(
               () -> {
                 go.await();
-                recordAll(collector, keys(prefix, 0, perThread));
+                recordAll(collector, keys(prefix, 0, perThread / 2));
+                // Arranged, not hoped for: recording 16,000 events can take less time than the
+                // sender needs to be scheduled once, so half of them wait for a flush to have run.
+                await().atMost(Duration.ofSeconds(30)).until(() -> relay.sendAttempts() > 0);
+                recordAll(collector, keys(prefix, perThread / 2, perThread));
                 return null;
               }));
     }
     go.countDown();
     for (Future<?> future : done) {
-      future.get(10, TimeUnit.SECONDS);
+      future.get(60, TimeUnit.SECONDS);
     }
     producers.shutdown();
 
