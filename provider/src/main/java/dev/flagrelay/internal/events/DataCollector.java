@@ -74,6 +74,8 @@ public final class DataCollector implements EventRecorder {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  /** Batches that failed for a transient reason (kept for the next flush); the sender's writes only. */
+  private final AtomicLong failedBatches = new AtomicLong();
   /**
    * Written by the sender thread only; read by {@link #record} so that a collector that keeps
    * failing is retried on the periodic schedule, not on every new event.
@@ -234,6 +236,7 @@ public final class DataCollector implements EventRecorder {
       return;
     }
     int size = batch.size();
+    failedBatches.incrementAndGet();
     requeue();
     if (!failing) {
       failing = true;
@@ -313,6 +316,11 @@ public final class DataCollector implements EventRecorder {
   /** Events in batches the collector refused with a 4xx other than 429. */
   public long rejectedEvents() {
     return rejected.get();
+  }
+
+  /** Batches that failed for a transient reason (I/O, timeout, 5xx, 429) and were kept. */
+  public long failedBatches() {
+    return failedBatches.get();
   }
 
   /** Events waiting to be sent. */
