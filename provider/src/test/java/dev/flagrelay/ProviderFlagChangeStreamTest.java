@@ -76,6 +76,16 @@ class ProviderFlagChangeStreamTest {
     return api;
   }
 
+  /**
+   * Waits for the stream's first connection and the poll it asks for (after the start-up
+   * baseline): a test that changes the relay's hashes before that poll ran would see the poll
+   * announce its change too.
+   */
+  private void connectedAndResynced() throws InterruptedException {
+    assertThat(stream.awaitConnected(5)).isTrue();
+    await("the resync poll after connecting").until(() -> relay.flagChangeCalls() >= 2);
+  }
+
   private String value(OpenFeatureAPI api, String flag) {
     return api.getClient().getStringValue(flag, "default", USER);
   }
@@ -91,7 +101,7 @@ class ProviderFlagChangeStreamTest {
   @Test
   void event_invalidatesExactlyTheNamedFlags_emitsOneConfigurationChangedNamingThem() throws Exception {
     OpenFeatureAPI api = ready(UnaryOperator.identity());
-    assertThat(stream.awaitConnected(5)).isTrue();
+    connectedAndResynced();
     value(api, "a");
     value(api, "b");
     int pollsBefore = relay.flagChangeCalls();
@@ -110,7 +120,7 @@ class ProviderFlagChangeStreamTest {
   @Test
   void eventNamingSeveralFlags_oneConfigurationChangedPerEvent() throws Exception {
     OpenFeatureAPI api = ready(UnaryOperator.identity());
-    assertThat(stream.awaitConnected(5)).isTrue();
+    connectedAndResynced();
 
     hashes.put("a", 2L);
     hashes.put("b", 2L);
@@ -128,7 +138,7 @@ class ProviderFlagChangeStreamTest {
   @Test
   void everyConnect_resyncsOnce_changeMadeWhileDisconnectedIsPickedUp() throws Exception {
     OpenFeatureAPI api = ready(UnaryOperator.identity());
-    assertThat(stream.awaitConnected(5)).isTrue();
+    connectedAndResynced();
     await("the resync after the first connect").until(() -> relay.flagChangeCalls() == 2);
     value(api, "c");
 
@@ -144,7 +154,7 @@ class ProviderFlagChangeStreamTest {
   @Test
   void malformedEvent_noConfigurationChanged_resyncFindsTheChange_streamGoesOn() throws Exception {
     OpenFeatureAPI api = ready(UnaryOperator.identity());
-    assertThat(stream.awaitConnected(5)).isTrue();
+    connectedAndResynced();
     await().until(() -> relay.flagChangeCalls() == 2);
 
     hashes.put("b", 3L);
@@ -202,13 +212,14 @@ class ProviderFlagChangeStreamTest {
     stream.endConnection(); // The next connection is refused; its resync poll is refused too.
 
     await().atMost(Duration.ofSeconds(10)).until(() -> api.getClient().getProviderState() == ProviderState.ERROR);
-    assertThat(events).contains(ProviderEvent.PROVIDER_ERROR);
+    // The SDK sets the state before it runs the handler.
+    await().until(() -> events.contains(ProviderEvent.PROVIDER_ERROR));
   }
 
   @Test
   void shutdown_whileTheStreamIsSilent_closesItAndLeavesNoThread() throws Exception {
     OpenFeatureAPI api = ready(UnaryOperator.identity());
-    assertThat(stream.awaitConnected(5)).isTrue();
+    connectedAndResynced();
     assertThat(GoffThreads.alive(FlagChangeStreamer.THREAD_NAME)).hasSize(1);
 
     api.shutdown();
