@@ -333,10 +333,15 @@ public class GoFeatureFlagProvider extends EventProvider {
     try {
       return evaluator.evaluate(key, type, defaultValue, ctx);
     } catch (RuntimeException e) {
-      logger.error("evaluation of flag '{}' failed unexpectedly", key, e);
-      lastError.record("evaluation of flag '" + key + "' failed unexpectedly: " + e);
-      return counters.failed(error(defaultValue, ErrorCode.GENERAL, "unexpected failure: " + e));
+      return unexpected(key, defaultValue, e);
     }
+  }
+
+  /** A failure no evaluator should let through: logged, kept as the last error, answered GENERAL. */
+  private <T> ProviderEvaluation<T> unexpected(String key, T defaultValue, RuntimeException e) {
+    logger.error("evaluation of flag '{}' failed unexpectedly", key, e);
+    lastError.record("evaluation of flag '" + key + "' failed unexpectedly: " + e);
+    return counters.failed(error(defaultValue, ErrorCode.GENERAL, "unexpected failure: " + e));
   }
 
   private static <T> ProviderEvaluation<T> notServing(State current, T defaultValue) {

@@ -85,16 +85,15 @@ public final class RemoteEvaluator implements Evaluator {
   public <T> ProviderEvaluation<T> evaluate(
       String flagKey, FlagType<T> type, T defaultValue, EvaluationContext context) {
     if (flagKey == null) {
-      return counters.failed(error(defaultValue, ErrorCode.GENERAL, "flag key is null"));
+      return failed(defaultValue, ErrorCode.GENERAL, "flag key is null");
     }
     ContextSnapshot snapshot;
     try {
       snapshot = ContextSnapshot.of(context);
     } catch (ConcurrentModificationException e) {
-      return counters.failed(
-          error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read"));
+      return failed(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
     } catch (ContextTooDeepException e) {
-      return counters.failed(error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage()));
+      return failed(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
     }
     return cache == null
         ? fromRelay(flagKey, type, defaultValue, snapshot)
@@ -131,8 +130,16 @@ public final class RemoteEvaluator implements Evaluator {
     CacheKey key = new CacheKey(flagKey, snapshot);
     EvaluationCache.Lookup cached = cache.get(key);
     if (cached != null && cached.fresh()) {
-      return counters.hit(fromCache(key, type, defaultValue, cached, REASON_CACHED));
+      ProviderEvaluation<T> result = fromCache(key, type, defaultValue, cached, REASON_CACHED);
+      counters.hit(result.getErrorCode());
+      return result;
     }
+    return afterMiss(flagKey, type, defaultValue, snapshot, key);
+  }
+
+  /** No fresh answer in the cache: the relay, through the single flight, else a stale answer. */
+  private <T> ProviderEvaluation<T> afterMiss(
+      String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot snapshot, CacheKey key) {
     counters.miss();
     // The relay is asked even when a stale entry exists. If it cannot be reached, the cache is
     // looked up again rather than reusing this lookup: the flag may have been invalidated (it
@@ -227,6 +234,11 @@ public final class RemoteEvaluator implements Evaluator {
         .reason(reasonOverride != null ? reasonOverride : answer.reason())
         .flagMetadata(answer.flagMetadata())
         .build();
+  }
+
+  /** An error answer, counted. */
+  private <T> ProviderEvaluation<T> failed(T defaultValue, ErrorCode code, String message) {
+    return counters.failed(error(defaultValue, code, message));
   }
 
   private static <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message) {

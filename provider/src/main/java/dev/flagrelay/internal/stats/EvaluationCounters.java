@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * came from.
  *
  * <p>Design: the cached path pays one uncontended {@code LongAdder} increment ({@link #hit}),
- * no lock and no allocation; a hit's evaluation outcome is derived when read (hits, less the
+ * no lock and no allocation (it is handed the error code, never the evaluation object); a hit's evaluation outcome is derived when read (hits, less the
  * hits that ended in an error, plus answers the cache gave after a miss).
  */
 public final class EvaluationCounters {
@@ -43,14 +43,18 @@ public final class EvaluationCounters {
     }
   }
 
-  /** A first lookup found a fresh answer, which {@code result} was made from; returns it. */
-  public <T> ProviderEvaluation<T> hit(ProviderEvaluation<T> result) {
+  /**
+   * A first lookup found a fresh answer; {@code errorCode} is the evaluation's, null when it
+   * succeeded. Takes the code, not the evaluation: were this call not inlined (the SDK's call
+   * chain is deep), an evaluation passed to it would escape and could no longer be
+   * scalar-replaced by the JIT.
+   */
+  public void hit(ErrorCode errorCode) {
     hits.increment();
-    if (result.getErrorCode() != null) {
+    if (errorCode != null) {
       hitErrors.increment();
-      errors[result.getErrorCode().ordinal()].increment();
+      errors[errorCode.ordinal()].increment();
     }
-    return result;
   }
 
   /** A first lookup found no fresh answer. */
