@@ -205,7 +205,8 @@ public record ProviderStats(
 
   /**
    * A failure: a relay request that failed (other than an evaluation answered with a flag's error
-   * code, such as {@code FLAG_NOT_FOUND}), or an unexpected failure inside the provider.
+   * code, such as {@code FLAG_NOT_FOUND}, or a stream connection answered 404 by a relay before
+   * v1.53.0), or an unexpected failure inside the provider.
    *
    * @param message what happened, with the API key and every header value masked as {@code ***}
    * @param at when

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flagrelay.ProviderStats.Endpoint;
 import dev.flagrelay.ProviderStats.Outcome;
+import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayHttpException;
 import dev.flagrelay.internal.relay.RelayUnreachableException;
@@ -226,13 +227,14 @@ class ProviderStatsTest {
   }
 
   @Test
-  void relayWithoutAStream_streamConnectCountedAs4xx_neverConnected() throws Exception {
+  void relayWithoutAStream_streamConnectCountedAs4xx_neverConnected_notALastError() throws Exception {
     GoFeatureFlagProvider provider = ready(builder -> builder.flagChangeDetection(FlagChangeDetection.STREAM));
 
     await().until(() -> provider.stats().relayRequests().get(Endpoint.STREAM_CONNECT).count(Outcome.CLIENT_ERROR_4XX) == 1);
 
     assertThat(provider.stats().changeDetection().streamConnected()).isFalse();
     assertThat(provider.stats().changeDetection().streamConnects()).isZero();
+    assertThat(provider.stats().lastError()).isEmpty(); // An older relay: changes arrive by polling.
   }
 
   @Test
@@ -313,5 +315,31 @@ class ProviderStatsTest {
     ProviderStats.RelayRequests changePolls = provider.stats().relayRequests().get(Endpoint.CHANGE_POLL);
     assertThat(changePolls.count(Outcome.UNREACHABLE)).isEqualTo(1);
     assertThat(changePolls.count(Outcome.TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void inProcess_evaluationsCountedInProcess_configurationFetches2xxThen304() throws Exception {
+    String body = InProcessProviderTest.config(InProcessProviderTest.BOOL_FLAG);
+    relay.onFlagConfiguration(
+        (etag, flags) -> "\"v1\"".equals(etag) ? ConfigurationAnswer.NOT_MODIFIED : InProcessProviderTest.fetched(body, "\"v1\""));
+    GoFeatureFlagProvider provider =
+        ready(
+            builder ->
+                builder
+                    .evaluationMode(EvaluationMode.IN_PROCESS)
+                    .flagChangeDetection(FlagChangeDetection.POLLING)
+                    .flagChangePollingInterval(Duration.ofMillis(10)));
+
+    provider.getBooleanEvaluation("bool-flag", false, USER);
+    provider.getBooleanEvaluation("no-such-flag", false, USER);
+    await().until(() -> provider.stats().relayRequests().get(Endpoint.CONFIGURATION).count(Outcome.NOT_MODIFIED_304) >= 1);
+
+    ProviderStats stats = provider.stats();
+    assertThat(stats.evaluations().inProcess()).isEqualTo(1);
+    assertThat(stats.evaluations().errors()).isEqualTo(Map.of(ErrorCode.FLAG_NOT_FOUND, 1L));
+    assertThat(stats.relayRequests().get(Endpoint.CONFIGURATION).count(Outcome.SUCCESS_2XX)).isEqualTo(1);
+    assertThat(stats.relayRequests().get(Endpoint.EVALUATION).total()).isZero();
+    assertThat(stats.cache().enabled()).isFalse();
+    assertThat(stats.changeDetection().lastSuccessfulSync()).isPresent();
   }
 }

@@ -89,13 +89,13 @@ public final class QuickStart {
     stats.relayRequests().forEach((endpoint, requests) -> {
       if (requests.total() > 0) {
         System.out.printf(
-            "  relay         %-15s %d requests %s, p50=%d µs p99=%d µs max=%d µs%n",
+            "  relay         %-15s %d requests %s, p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
             endpoint,
             requests.total(),
             nonZero(requests.outcomes()),
-            requests.latency().p50().toNanos() / 1000,
-            requests.latency().p99().toNanos() / 1000,
-            requests.latency().max().toNanos() / 1000);
+            millis(requests.latency().p50()),
+            millis(requests.latency().p99()),
+            millis(requests.latency().max()));
       }
     });
     ProviderStats.ChangeDetection changes = stats.changeDetection();
@@ -110,6 +110,10 @@ public final class QuickStart {
         "  collector     pending=%d sent=%d dropped=%d failed batches=%d%n",
         collector.pending(), collector.sent(), collector.dropped(), collector.failedBatches());
     System.out.println("  last error    " + stats.lastError().map(e -> e.at() + " " + e.message()).orElse("none"));
+  }
+
+  private static double millis(java.time.Duration duration) {
+    return duration.toNanos() / 1e6;
   }
 
   private static Map<ProviderStats.Outcome, Long> nonZero(Map<ProviderStats.Outcome, Long> outcomes) {

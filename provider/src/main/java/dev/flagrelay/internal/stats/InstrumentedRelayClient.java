@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  * A {@link RelayClient} that counts every request of the one it wraps by endpoint and outcome,
  * times it, and keeps the last failure in {@link LastError}. A call refused before anything was
  * sent (the 429 pause) is no request and is not counted. An evaluation answered with a flag's
- * error code (a 4xx such as {@code FLAG_NOT_FOUND}) is an answer about that flag, not a provider
- * error: counted, not kept as the last error.
+ * error code (a 4xx such as {@code FLAG_NOT_FOUND}) is an answer about that flag, and a stream
+ * answered 404 a relay without one: counted, not kept as the last error.
  */
 public final class InstrumentedRelayClient implements RelayClient {
   private final RelayClient relay;
@@ -60,17 +60,24 @@ public final class InstrumentedRelayClient implements RelayClient {
 
   private void failed(RelayEndpoint endpoint, RelayException e, long nanos) {
     stats.record(endpoint, RequestOutcome.of(e), nanos);
-    if (!answeredAboutTheFlag(endpoint, e)) {
+    if (!expected(endpoint, e)) {
       lastError.record(endpoint.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
     }
   }
 
-  private static boolean answeredAboutTheFlag(RelayEndpoint endpoint, RelayException e) {
-    return endpoint == RelayEndpoint.EVALUATION
-        && e instanceof RelayHttpException http
-        && http.errorCode() != null
-        && !http.unauthorized()
-        && !http.unavailable();
+  /**
+   * Answers that are no provider error: an evaluation answered with a flag's error code (such as
+   * {@code FLAG_NOT_FOUND}), and a stream connection answered 404 without one (a relay before
+   * v1.53.0 has no stream; changes then arrive by polling).
+   */
+  private static boolean expected(RelayEndpoint endpoint, RelayException e) {
+    if (!(e instanceof RelayHttpException http) || http.unauthorized() || http.unavailable()) {
+      return false;
+    }
+    if (endpoint == RelayEndpoint.EVALUATION) {
+      return http.errorCode() != null;
+    }
+    return endpoint == RelayEndpoint.STREAM_CONNECT && http.status() == 404 && http.errorCode() == null;
   }
 
   @Override
