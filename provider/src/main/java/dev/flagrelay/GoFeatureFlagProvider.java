@@ -1,5 +1,6 @@
 package dev.flagrelay;
 
+import dev.flagrelay.engine.EngineVersion;
 import dev.flagrelay.internal.cache.EvaluationCache;
 import dev.flagrelay.internal.cache.SingleFlight;
 import dev.flagrelay.internal.configuration.ConfigurationRefresher;
@@ -249,6 +250,7 @@ public class GoFeatureFlagProvider extends EventProvider {
    * refresher keeps trying and the first configuration makes the provider ready.
    */
   private void initializeInProcess() {
+    logger.info("in-process evaluation with {}", EngineVersion.current().describe()); // GOFF-ENG-002/003
     try {
       refresher.initialFetch();
     } catch (RelayException e) {

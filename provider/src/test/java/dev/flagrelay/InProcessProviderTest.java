@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagrelay.engine.EngineVersion;
 import dev.flagrelay.internal.configuration.ConfigurationRefresher;
 import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -16,12 +17,15 @@ import dev.flagrelay.testing.RecordingRelayClient;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEvent;
 import dev.openfeature.sdk.ProviderEventDetails;
 import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.GeneralError;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,6 +180,26 @@ class InProcessProviderTest {
     assertThat(answer.getFlagMetadata().getBoolean(RelayAnswer.CACHEABLE_KEY)).isTrue();
     assertThat(relay.evaluatedFlags()).as("no OFREP call").isEmpty();
     assertThat(relay.flagChangeCalls()).as("no flag-change polling in process").isZero();
+  }
+
+  /** GOFF-ENG-002/003: the engine pin and the targeted spec, read from the engine jar, logged at start. */
+  @Test
+  void start_logsTheEnginePinAndTheTargetedSpecOnce() throws Exception {
+    serveWithEtags();
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      ready(UnaryOperator.identity());
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    EngineVersion pin = EngineVersion.current();
+    List<String> pinLines =
+        captured.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains(pin.reference())).toList();
+    assertThat(pinLines).hasSize(1);
+    assertThat(pinLines.get(0)).contains("INFO", pin.implementation(), pin.spec(), pin.relayBaseline());
   }
 
   @Test
@@ -402,6 +426,57 @@ class InProcessProviderTest {
     int calls = relay.configurationCalls();
     await().until(() -> relay.configurationCalls() >= calls + 3);
     assertThat(provider.flagsChanged()).containsExactly(List.of("object-flag", "string-flag"));
+  }
+
+  /**
+   * The SDK metadata of an answer is built once per flag rule and configuration, not on every
+   * evaluation (it is immutable, so it is shared); each evaluation still gets its own answer, and
+   * a new configuration brings its own metadata.
+   */
+  @Test
+  void metadataBuiltOncePerRuleAndConfiguration_answersStillFresh() throws Exception {
+    RecordingProvider provider = ready();
+    EvaluationContext basic = new ImmutableContext("u2", Map.of("plan", new Value("basic")));
+
+    ProviderEvaluation<Boolean> first = provider.getBooleanEvaluation("bool-flag", false, USER);
+    ProviderEvaluation<Boolean> second = provider.getBooleanEvaluation("bool-flag", false, USER);
+    ProviderEvaluation<Boolean> defaultRule = provider.getBooleanEvaluation("bool-flag", true, basic);
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.getFlagMetadata()).isSameAs(first.getFlagMetadata());
+    assertThat(defaultRule.getFlagMetadata()).isNotSameAs(first.getFlagMetadata());
+    assertThat(defaultRule.getFlagMetadata().getString("evaluatedRuleName")).isNull();
+    assertThat(defaultRule.getFlagMetadata().getString("team")).isEqualTo("checkout");
+    assertThat(defaultRule.getFlagMetadata().getBoolean(RelayAnswer.CACHEABLE_KEY)).isTrue();
+
+    served.set(config(BOOL_FLAG.replace("checkout", "payments"), STRING_FLAG));
+    await().until(() -> !provider.flagsChanged().isEmpty());
+
+    ProviderEvaluation<Boolean> changed = provider.getBooleanEvaluation("bool-flag", false, USER);
+    assertThat(changed.getFlagMetadata().getString("team")).isEqualTo("payments");
+    assertThat(changed.getFlagMetadata().getString("evaluatedRuleName")).isEqualTo("pro users");
+  }
+
+  /**
+   * Numeric metadata keeps the types the remote mode decodes from the relay's JSON: an integer
+   * within 32 bits is an Integer, a larger one a Long, a fraction a Double (the spec Gherkin's
+   * metadata scenarios read {@code getInteger}).
+   */
+  @Test
+  void numericMetadata_typedAsInTheRemoteMode() throws Exception {
+    served.set(
+        config(
+            "\"numbers-flag\":{\"variations\":{\"on\":true},\"defaultRule\":{\"variation\":\"on\"},"
+                + "\"metadata\":{\"integer\":2,\"big\":1099511627776,\"float\":0.1,\"string\":\"1.0.2\",\"boolean\":true}}"));
+    RecordingProvider provider = ready();
+
+    ImmutableMetadata metadata = provider.getBooleanEvaluation("numbers-flag", false, USER).getFlagMetadata();
+
+    assertThat(metadata.getInteger("integer")).isEqualTo(2);
+    assertThat(metadata.getLong("big")).isEqualTo(1L << 40);
+    assertThat(metadata.getDouble("float")).isEqualTo(0.1);
+    assertThat(metadata.getString("string")).isEqualTo("1.0.2");
+    assertThat(metadata.getBoolean("boolean")).isTrue();
   }
 
   @Test

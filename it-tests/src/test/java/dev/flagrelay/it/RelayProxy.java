@@ -2,6 +2,9 @@ package dev.flagrelay.it;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagrelay.engine.EngineVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -34,6 +37,7 @@ import java.util.stream.Stream;
  * named {@code tracking-*}). {@link #close()} stops the process and deletes the folder.
  */
 public final class RelayProxy implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** How long the relay may take to answer {@code GET /health} after it was started. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -252,7 +256,7 @@ public final class RelayProxy implements AutoCloseable {
   public static final class Builder {
     private final Path flagSource;
     private final List<String> authorizedKeys = new ArrayList<>();
-    private final Map<String, String> enrichment = new LinkedHashMap<>();
+    private final Map<String, Object> enrichment = new LinkedHashMap<>();
     private int port;
 
     private Builder(Path flagSource) {
@@ -268,6 +272,15 @@ public final class RelayProxy implements AutoCloseable {
     /** A field the relay adds to every evaluation context ({@code evaluationContextEnrichment}). */
     Builder enrichment(String key, String value) {
       enrichment.put(key, value);
+      return this;
+    }
+
+    /**
+     * Fields the relay adds to every evaluation context, of any JSON type (written as YAML flow,
+     * which is JSON).
+     */
+    Builder enrichment(Map<String, ?> fields) {
+      enrichment.putAll(fields);
       return this;
     }
 
@@ -324,9 +337,20 @@ public final class RelayProxy implements AutoCloseable {
       }
       if (!enrichment.isEmpty()) {
         yaml.append("evaluationContextEnrichment:\n");
-        enrichment.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(quoted(v)).append('\n'));
+        enrichment.forEach((k, v) -> yaml.append("  ").append(quoted(k)).append(": ").append(yamlValue(v)).append('\n'));
       }
       return yaml.toString();
+    }
+
+    private static String yamlValue(Object value) {
+      if (value instanceof String) {
+        return quoted(value);
+      }
+      try {
+        return JSON.writeValueAsString(value);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("enrichment value not writable as JSON: " + value, e);
+      }
     }
 
     private static String quoted(Object value) {
@@ -340,7 +364,9 @@ public final class RelayProxy implements AutoCloseable {
     Path binary =
         configured != null && !configured.isBlank()
             ? Paths.get(configured)
-            : Paths.get(System.getProperty("user.home"), ".cache/flagrelay/relayproxy-v1.55.2/relayproxy");
+            : Paths.get(
+                System.getProperty("user.home"),
+                ".cache/flagrelay/relayproxy-" + EngineVersion.current().relayBaseline() + "/relayproxy");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
           "relay proxy binary not found (or not executable) at "

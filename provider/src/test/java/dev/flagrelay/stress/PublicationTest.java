@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flagrelay.GoFeatureFlagProviderOptions;
 import dev.flagrelay.engine.FlagConfiguration;
 import dev.flagrelay.internal.configuration.ConfigurationSnapshot;
+import dev.flagrelay.internal.configuration.FlagMetadataCache;
 import dev.flagrelay.internal.cache.CacheKey;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
@@ -52,6 +53,7 @@ class PublicationTest {
           CacheHitEvent.class,
           TrackingEvent.class,
           ConfigurationSnapshot.class,
+          FlagMetadataCache.class,
           FlagConfiguration.class,
           entryClass());
 

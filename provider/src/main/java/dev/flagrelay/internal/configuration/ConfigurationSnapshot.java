@@ -4,14 +4,23 @@ import dev.flagrelay.engine.FlagConfiguration;
 import java.util.Objects;
 
 /**
- * One flag configuration as served by the relay, compiled, with the ETag it came with. Immutable:
- * published as a whole and read once per evaluation, so no evaluation sees parts of two.
+ * One flag configuration as served by the relay, compiled, with the ETag it came with and the SDK
+ * metadata of its answers. Published as a whole and read once per evaluation, so no evaluation
+ * sees parts of two.
  *
  * @param configuration the compiled flags and enrichment
  * @param etag the {@code ETag} of the answer that carried it, verbatim; null when it had none
+ * @param metadata the SDK metadata of this configuration's answers, built once each (it fills as
+ *     flags are evaluated; every entry is immutable)
  */
-public record ConfigurationSnapshot(FlagConfiguration configuration, String etag) {
+public record ConfigurationSnapshot(FlagConfiguration configuration, String etag, FlagMetadataCache metadata) {
   public ConfigurationSnapshot {
     Objects.requireNonNull(configuration, "configuration");
+    Objects.requireNonNull(metadata, "metadata");
+  }
+
+  /** A snapshot whose metadata cache starts empty. */
+  public ConfigurationSnapshot(FlagConfiguration configuration, String etag) {
+    this(configuration, etag, new FlagMetadataCache());
   }
 }

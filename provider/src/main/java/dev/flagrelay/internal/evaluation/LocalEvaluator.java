@@ -3,10 +3,10 @@ package dev.flagrelay.internal.evaluation;
 import dev.flagrelay.engine.EvaluationResult;
 import dev.flagrelay.engine.FlagConfiguration;
 import dev.flagrelay.internal.configuration.ConfigurationSnapshot;
+import dev.flagrelay.internal.configuration.FlagMetadataCache;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.context.ContextTooDeepException;
 import dev.flagrelay.internal.relay.FeatureEvent;
-import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.stats.EvaluationCounters;
 import dev.flagrelay.internal.stats.EvaluationCounters.Source;
@@ -96,7 +96,7 @@ public final class LocalEvaluator implements Evaluator {
         || result.errorCode() == dev.flagrelay.engine.ErrorCode.GENERAL) {
       return fallback(flagKey, type, defaultValue, caller, result); // Counted there.
     }
-    ProviderEvaluation<T> answer = answer(flagKey, type, defaultValue, result);
+    ProviderEvaluation<T> answer = answer(flagKey, type, defaultValue, result, snapshot.metadata());
     if (events != EventRecorder.NONE && result.trackEvents()) {
       events.record(featureEvent(flagKey, caller, result, answer));
     }
@@ -156,11 +156,12 @@ public final class LocalEvaluator implements Evaluator {
   }
 
   private static <T> ProviderEvaluation<T> answer(
-      String flagKey, FlagType<T> type, T defaultValue, EvaluationResult result) {
+      String flagKey, FlagType<T> type, T defaultValue, EvaluationResult result, FlagMetadataCache metadataCache) {
     if (result.errorCode() != null) {
       return error(defaultValue, errorCode(result.errorCode()), result.errorMessage());
     }
-    ImmutableMetadata metadata = metadata(result);
+    // As the relay's OFREP answer carries it: built once per rule and configuration, shared.
+    ImmutableMetadata metadata = metadataCache.of(result.metadata(), result.cacheable());
     if (result.reason() == dev.flagrelay.engine.Reason.DISABLED) {
       return ProviderEvaluation.<T>builder()
           .value(defaultValue)
@@ -186,16 +187,6 @@ public final class LocalEvaluator implements Evaluator {
         .reason(result.reason().name())
         .flagMetadata(metadata)
         .build();
-  }
-
-  /** The flag's metadata as the relay's OFREP answer carries it: plus the cacheable marker when true. */
-  private static ImmutableMetadata metadata(EvaluationResult result) {
-    Map<String, Object> metadata = result.metadata();
-    if (result.cacheable()) {
-      metadata = new HashMap<>(metadata);
-      metadata.put(RelayAnswer.CACHEABLE_KEY, true);
-    }
-    return new RelayAnswer(null, null, null, metadata).flagMetadata();
   }
 
   /** FLAG_CONFIG is GENERAL, as the remote mode maps the relay's (GOFF-ERR-001). */

@@ -15,12 +15,11 @@ import java.util.Map;
  * A flag's scheduled steps, sorted by date (stable: of two steps with one date the later declared
  * applies last), and how one step changes a flag: rules merge by name (the step's fields replace
  * the rule's, new names are appended), variations merge by name (a {@code null} variation is
- * removed), the default rule merges field by field like a rule, the other fields are replaced when
- * the step sets them.
+ * removed), the default rule and the experimentation window merge field by field like a rule, the
+ * other fields are replaced when the step sets them.
  */
 final class ScheduledRollout {
-  private static final List<String> REPLACED =
-      List.of("disable", "trackEvents", "version", "experimentation");
+  private static final List<String> REPLACED = List.of("disable", "trackEvents", "version");
 
   private ScheduledRollout() {}
 
@@ -45,6 +44,7 @@ final class ScheduledRollout {
     mergeVariations(next, step.get("variations"));
     mergeRules(next, step.get("targeting"));
     mergeDefaultRule(next, step.get("defaultRule"));
+    mergeExperimentation(next, step.get("experimentation"));
     for (String field : REPLACED) {
       JsonNode value = step.get(field);
       if (value != null && !value.isNull()) {
@@ -89,6 +89,13 @@ final class ScheduledRollout {
   private static void mergeDefaultRule(ObjectNode flag, JsonNode changes) {
     if (changes != null && !changes.isNull()) {
       mergeFields(objectField(flag, "defaultRule"), changes);
+    }
+  }
+
+  /** The step's experimentation fields replace the flag's one by one (seen on the relay: a start keeps an earlier end). */
+  private static void mergeExperimentation(ObjectNode flag, JsonNode changes) {
+    if (changes != null && !changes.isNull()) {
+      mergeFields(objectField(flag, "experimentation"), changes);
     }
   }
 

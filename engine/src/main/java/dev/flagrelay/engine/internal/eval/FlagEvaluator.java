@@ -6,19 +6,19 @@ import dev.flagrelay.engine.EvaluationResult;
 import dev.flagrelay.engine.Reason;
 import dev.flagrelay.engine.internal.query.QueryContext;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Evaluates one compiled flag for one context, in GO Feature Flag's order: evaluation date,
  * scheduled state, bucketing key, disabled / experimentation window, rules (first match), default
- * rule. Never throws for any context; allocates the result and, only when a rule has a query, the
- * context queries see.
+ * rule. Never throws for any context; allocates the result and, only when a rule has a query, a
+ * view of the context as queries see it (nothing is copied).
  */
 public final class FlagEvaluator {
   static final String CURRENT_DATE_NAMESPACE = "gofeatureflag";
   static final String CURRENT_DATE_ATTRIBUTE = "currentDateTime";
+  private static final String TARGETING_KEY = "targetingKey";
   private static final Object MISSING = new Object();
 
   private final Map<String, Object> enrichment;
@@ -154,7 +154,14 @@ public final class FlagEvaluator {
 
   private Object attribute(String name, EvaluationContext context) {
     Object enriched = valueOf(enrichment, name);
-    return enriched != MISSING ? enriched : valueOf(context.attributes(), name);
+    if (enriched != MISSING) {
+      return enriched;
+    }
+    Object value = valueOf(context.attributes(), name);
+    if (value == MISSING && TARGETING_KEY.equals(name) && context.targetingKey() != null) {
+      return context.targetingKey(); // the relay's context holds the targeting key as an attribute too
+    }
+    return value;
   }
 
   private static Object valueOf(Map<?, ?> map, String name) {
@@ -172,12 +179,7 @@ public final class FlagEvaluator {
   }
 
   private Map<String, Object> queryContext(EvaluationContext context) {
-    Map<String, ?> attributes = context.attributes();
-    Map<String, Object> merged = new HashMap<>((attributes.size() + enrichment.size()) * 2 + 2);
-    merged.putAll(attributes);
-    merged.putAll(enrichment);
-    merged.put("targetingKey", context.targetingKey() == null ? "" : context.targetingKey());
-    return QueryContext.of(merged);
+    return QueryContext.of(context.targetingKey(), context.attributes(), enrichment);
   }
 
   /** Why there is no usable bucketing key. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,15 +45,38 @@ final class JsonLogicCompiler {
     }
   }
 
-  /** A compiled JsonLogic rule: matches when its result is truthy. */
+  /**
+   * A compiled JsonLogic rule: matches when its result is truthy. A result holding an infinite or
+   * NaN number does not match: the reference writes the result as JSON, which cannot hold one
+   * ({@code {"/":[1,0]}} is not applied, {@code {"!==":[{"/":[1,0]},"x"]}} is).
+   */
   private record JsonLogicQuery(JsonLogicNode root) implements Query {
     @Override
     public boolean matches(Map<String, Object> context) {
       try {
-        return JsValues.truthy(root.eval(context));
+        Object result = root.eval(context);
+        return (JsValues.truthy(result) || isNegativeZero(result)) && writableAsJson(result);
       } catch (RuntimeException | StackOverflowError e) {
         return false;
       }
+    }
+
+    /** A result of -0 matches: the reference writes it as "-0", which is not its "0" (seen on the relay, seed 130). */
+    private static boolean isNegativeZero(Object result) {
+      return result instanceof Double d && d == 0 && Double.doubleToRawLongBits(d) != 0;
+    }
+
+    private static boolean writableAsJson(Object result) {
+      if (result instanceof Double d) {
+        return Double.isFinite(d);
+      }
+      if (result instanceof List<?> list) {
+        return list.stream().allMatch(JsonLogicQuery::writableAsJson);
+      }
+      if (result instanceof Map<?, ?> map) {
+        return map.values().stream().allMatch(JsonLogicQuery::writableAsJson);
+      }
+      return true;
     }
   }
 

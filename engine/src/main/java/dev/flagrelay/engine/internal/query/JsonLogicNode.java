@@ -36,7 +36,24 @@ interface JsonLogicNode {
       implements JsonLogicNode {
     @Override
     public Object eval(Object data) {
-      return operator.apply(this, data);
+      if (argsWereArray || args.length != 1 || !operator.spreadsAnArray()) {
+        return operator.apply(this, data);
+      }
+      Object value = args[0].eval(data);
+      return operator.apply(value instanceof List<?> list ? spread(list) : constant(value), data);
+    }
+
+    /** The items of an array-valued single argument as the argument list (seen on the relay, seed 123). */
+    private Operation spread(List<?> items) {
+      JsonLogicNode[] values = new JsonLogicNode[items.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = new Constant(JsValues.normalize(items.get(i)));
+      }
+      return new Operation(operator, values, true);
+    }
+
+    private Operation constant(Object value) {
+      return new Operation(operator, new JsonLogicNode[] {new Constant(value)}, false);
     }
 
     Object arg(int i, Object data) {
@@ -90,6 +107,34 @@ interface JsonLogicNode {
   /** The items of a value used as an array (not an array: none). */
   static List<?> items(Object value) {
     return value instanceof List<?> list ? list : Collections.emptyList();
+  }
+
+  /**
+   * The items {@code all}, {@code some}, {@code none}, {@code filter}, {@code map} and {@code
+   * reduce} iterate over: none for null; a value that is not an array is an error.
+   */
+  static List<?> iterated(Object value) {
+    if (value == null) {
+      return Collections.emptyList();
+    }
+    if (value instanceof List<?> list) {
+      return list;
+    }
+    throw EvaluationError.INSTANCE;
+  }
+
+  /**
+   * The items {@code all}, {@code some} and {@code none} iterate over: none for a falsy value or
+   * an empty object; a value that is not an array is an error.
+   */
+  static List<?> quantified(Object value) {
+    if (value instanceof List<?> list) {
+      return list;
+    }
+    if (!JsValues.truthy(value) || value instanceof Map<?, ?> map && map.isEmpty()) {
+      return Collections.emptyList();
+    }
+    throw EvaluationError.INSTANCE;
   }
 
   /** The data {@code reduce} evaluates its rule against. */

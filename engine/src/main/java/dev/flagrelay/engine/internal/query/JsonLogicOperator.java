@@ -39,7 +39,7 @@ enum JsonLogicOperator {
     @Override
     Object apply(Operation op, Object data) {
       List<Object> out = new ArrayList<>();
-      for (Object item : JsonLogicNode.items(op.arg(0, data))) {
+      for (Object item : JsonLogicNode.iterated(op.arg(0, data))) {
         if (JsValues.truthy(op.arg(1, JsValues.normalize(item)))) {
           out.add(item);
         }
@@ -51,7 +51,7 @@ enum JsonLogicOperator {
     @Override
     Object apply(Operation op, Object data) {
       List<Object> out = new ArrayList<>();
-      for (Object item : JsonLogicNode.items(op.arg(0, data))) {
+      for (Object item : JsonLogicNode.iterated(op.arg(0, data))) {
         out.add(op.arg(1, JsValues.normalize(item)));
       }
       return out;
@@ -60,7 +60,7 @@ enum JsonLogicOperator {
   REDUCE("reduce") {
     @Override
     Object apply(Operation op, Object data) {
-      List<?> items = JsonLogicNode.items(op.arg(0, data));
+      List<?> items = JsonLogicNode.iterated(op.arg(0, data));
       Object accumulator = op.arg(2, data);
       for (Object item : items) {
         accumulator = op.arg(1, JsonLogicNode.reduceScope(item, accumulator));
@@ -71,7 +71,7 @@ enum JsonLogicOperator {
   ALL("all") {
     @Override
     Object apply(Operation op, Object data) {
-      List<?> items = JsonLogicNode.items(op.arg(0, data));
+      List<?> items = JsonLogicNode.quantified(op.arg(0, data));
       for (Object item : items) {
         if (!JsValues.truthy(op.arg(1, JsValues.normalize(item)))) {
           return false;
@@ -98,7 +98,10 @@ enum JsonLogicOperator {
       Object needle = op.arg(0, data);
       Object haystack = op.arg(1, data);
       if (haystack instanceof String s) {
-        return (needle instanceof String || needle instanceof Number) && s.contains(JsValues.text(needle));
+        if (!(needle instanceof String text)) {
+          throw EvaluationError.INSTANCE; // the relay fails on a needle that is no string (seed 118)
+        }
+        return s.contains(text);
       }
       for (Object item : JsonLogicNode.items(haystack)) {
         if (JsValues.strictEquals(needle, JsValues.normalize(item))) {
@@ -147,7 +150,7 @@ enum JsonLogicOperator {
     Object apply(Operation op, Object data) {
       StringBuilder out = new StringBuilder();
       for (JsonLogicNode arg : op.args()) {
-        out.append(JsValues.text(arg.eval(data)));
+        out.append(textOrEmpty(arg.eval(data)));
       }
       return out.toString();
     }
@@ -155,13 +158,20 @@ enum JsonLogicOperator {
   SUBSTR("substr") {
     @Override
     Object apply(Operation op, Object data) {
-      String s = JsValues.text(op.arg(0, data));
+      Object value = op.arg(0, data);
+      String s = value == null ? "" : JsValues.text(value);
+      if (s.isEmpty()) {
+        return ""; // whatever the start and length (seen on the relay, seeds 119 and 125)
+      }
       int length = s.codePointCount(0, s.length());
-      int start = (int) clamp(JsValues.lenientNumber(op.arg(1, data)), length);
+      int start = (int) start(JsValues.lenientNumber(op.arg(1, data)), length);
       int end = length;
       if (op.args().length > 2) {
         double count = JsValues.lenientNumber(op.arg(2, data));
-        end = count < 0 ? (int) Math.max(start, length + count) : (int) Math.min(length, start + count);
+        end = count < 0 ? (int) (length + count) : (int) Math.min(length, start + count);
+      }
+      if (end < start) {
+        throw EvaluationError.INSTANCE; // the relay fails on a length that ends before the start (seed 119)
       }
       return s.substring(s.offsetByCodePoints(0, start), s.offsetByCodePoints(0, end));
     }
@@ -211,7 +221,7 @@ enum JsonLogicOperator {
     Object apply(Operation op, Object data) {
       double sum = 0;
       for (JsonLogicNode arg : op.args()) {
-        sum += JsValues.lenientNumber(arg.eval(data));
+        sum += operand(arg.eval(data));
       }
       return sum;
     }
@@ -219,8 +229,18 @@ enum JsonLogicOperator {
   MINUS("-") {
     @Override
     Object apply(Operation op, Object data) {
-      double a = JsValues.lenientNumber(op.arg(0, data));
-      return op.args().length < 2 ? -a : a - JsValues.lenientNumber(op.arg(1, data));
+      JsonLogicNode[] args = op.args();
+      if (args.length == 0 || !op.argsWereArray()) {
+        return Double.NaN;
+      }
+      double result = operand(args[0].eval(data));
+      if (args.length == 1) {
+        return -result;
+      }
+      for (int i = 1; i < args.length; i++) {
+        result -= operand(args[i].eval(data));
+      }
+      return result;
     }
   },
   TIMES("*") {
@@ -231,7 +251,7 @@ enum JsonLogicOperator {
       }
       double product = 1;
       for (JsonLogicNode arg : op.args()) {
-        product *= JsValues.lenientNumber(arg.eval(data));
+        product *= operand(arg.eval(data));
       }
       return product;
     }
@@ -239,33 +259,39 @@ enum JsonLogicOperator {
   DIVIDE("/") {
     @Override
     Object apply(Operation op, Object data) {
-      double divisor = nonZero(JsValues.lenientNumber(op.arg(1, data)));
-      return JsValues.lenientNumber(op.arg(0, data)) / divisor;
+      JsonLogicNode[] args = op.args();
+      if (args.length == 0 || !op.argsWereArray()) {
+        return Double.NaN;
+      }
+      double quotient = operand(args[0].eval(data));
+      for (int i = 1; i < args.length; i++) {
+        quotient /= operand(args[i].eval(data)); // IEEE: x/0 is ±Infinity or NaN, as in Go
+      }
+      return quotient;
     }
   },
   MODULO("%") {
     @Override
     Object apply(Operation op, Object data) {
-      double divisor = nonZero(JsValues.lenientNumber(op.arg(1, data)));
-      return JsValues.lenientNumber(op.arg(0, data)) % divisor;
+      return operand(op.arg(0, data)) % operand(op.arg(1, data)); // x%0 is NaN, as Go's math.Mod
     }
   },
   ABS("abs") {
     @Override
     Object apply(Operation op, Object data) {
-      return Math.abs(JsValues.lenientNumber(op.arg(0, data)));
+      return Math.abs(operand(op.arg(0, data)));
     }
   },
   NOT("!") {
     @Override
     Object apply(Operation op, Object data) {
-      return !JsValues.truthy(op.arg(0, data));
+      return !JsValues.truthy(negated(op, data));
     }
   },
   NOT_NOT("!!") {
     @Override
     Object apply(Operation op, Object data) {
-      return JsValues.truthy(op.arg(0, data));
+      return JsValues.truthy(negated(op, data));
     }
   },
   STRICT_EQUAL("===") {
@@ -285,7 +311,11 @@ enum JsonLogicOperator {
     Object apply(Operation op, Object data) {
       Object a = op.arg(0, data);
       Object b = op.arg(1, data);
-      return JsValues.lessThan(a, b) && (op.args().length < 3 || JsValues.lessThan(b, op.arg(2, data)));
+      if (op.args().length < 3) {
+        return JsValues.lessThan(a, b);
+      }
+      Object c = op.arg(2, data); // every argument is evaluated, as on the relay (no short-circuit)
+      return JsValues.lessThan(a, b) && JsValues.lessThan(b, c);
     }
   },
   LESS_OR_EQUAL("<=") {
@@ -293,7 +323,11 @@ enum JsonLogicOperator {
     Object apply(Operation op, Object data) {
       Object a = op.arg(0, data);
       Object b = op.arg(1, data);
-      return JsValues.lessOrEqual(a, b) && (op.args().length < 3 || JsValues.lessOrEqual(b, op.arg(2, data)));
+      if (op.args().length < 3) {
+        return JsValues.lessOrEqual(a, b);
+      }
+      Object c = op.arg(2, data); // every argument is evaluated, as on the relay (no short-circuit)
+      return JsValues.lessOrEqual(a, b) && JsValues.lessOrEqual(b, c);
     }
   },
   GREATER(">") {
@@ -344,8 +378,36 @@ enum JsonLogicOperator {
 
   abstract Object apply(Operation op, Object data);
 
+  /**
+   * Whether one argument not written in an array that gives an array stands for the argument
+   * list: arithmetic and {@code cat} (seen on the relay, seed 123).
+   */
+  boolean spreadsAnArray() {
+    return switch (this) {
+      case PLUS, MINUS, TIMES, DIVIDE, MODULO, MAX, MIN, CAT -> true;
+      default -> false;
+    };
+  }
+
+  /** The text {@code cat} reads: null is "", a boolean, array or object an error. */
+  private static String textOrEmpty(Object value) {
+    return value == null ? "" : JsValues.text(value);
+  }
+
+  /**
+   * The value {@code !} and {@code !!} test: their first argument, except that one argument not
+   * written in an array that gives an array stands for the argument list (its first item is read).
+   */
+  private static Object negated(Operation op, Object data) {
+    Object value = op.arg(0, data);
+    if (!op.argsWereArray() && value instanceof List<?> list) {
+      return list.isEmpty() ? null : list.get(0);
+    }
+    return value;
+  }
+
   private static boolean someTruthy(Operation op, Object data) {
-    for (Object item : JsonLogicNode.items(op.arg(0, data))) {
+    for (Object item : JsonLogicNode.quantified(op.arg(0, data))) {
       if (JsValues.truthy(op.arg(1, JsValues.normalize(item)))) {
         return true;
       }
@@ -382,26 +444,35 @@ enum JsonLogicOperator {
   }
 
   private static Object extreme(Operation op, Object data, boolean max) {
-    if (op.args().length == 0) {
+    if (op.args().length == 0 || !op.argsWereArray()) {
       return null;
     }
     double best = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     for (JsonLogicNode arg : op.args()) {
-      double d = JsValues.lenientNumber(arg.eval(data));
+      double d = operand(arg.eval(data));
       best = max ? Math.max(best, d) : Math.min(best, d);
     }
     return best;
   }
 
-  private static double nonZero(double divisor) {
-    if (divisor == 0) {
+  /**
+   * A number operand of arithmetic ({@code + - * / % abs max min}), as the relay reads it: strings
+   * leniently (not a number: 0); a boolean, null, array or object is an error (the rule is not
+   * applied).
+   */
+  private static double operand(Object value) {
+    if (value == null || value instanceof Boolean || JsValues.isComposite(value)) {
       throw EvaluationError.INSTANCE;
     }
-    return divisor;
+    return JsValues.lenientNumber(value);
   }
 
-  private static double clamp(double start, int length) {
-    double from = start < 0 ? length + start : start;
-    return Math.max(0, Math.min(length, from));
+  /** Where {@code substr} starts: from the end when negative (at most back to 0); after the end is an error (seed 119). */
+  private static double start(double start, int length) {
+    double from = start < 0 ? Math.max(0, length + start) : start;
+    if (from > length) {
+      throw EvaluationError.INSTANCE;
+    }
+    return from;
   }
 }

@@ -77,13 +77,21 @@ final class NikunjyTests {
     };
   }
 
+  /** {@code eq}/{@code ne} a boolean; an ordering operator with a boolean makes the query false (seen on the relay). */
   static Test bool(Op op, boolean literal) {
     return switch (op) {
       case EQ -> (v, scan) -> v instanceof Boolean b && b == literal;
       case NE -> (v, scan) -> v instanceof Boolean b && b != literal;
+      case GT, LT, GE, LE -> FAIL;
       default -> NEVER;
     };
   }
+
+  /** Makes the whole query false. */
+  private static final Test FAIL = (v, scan) -> {
+    scan.failed = true;
+    return false;
+  };
 
   /** {@code eq null} is missing-or-null, {@code ne null} present; any other makes the query false. */
   static Test nullLiteral(Op op) {

@@ -2,9 +2,11 @@ package dev.flagrelay.engine.internal.query;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Builds the context a query sees from an evaluation context. */
 public final class QueryContext {
@@ -37,6 +39,67 @@ public final class QueryContext {
     view.put(KEY, key);
     view.put(ANONYMOUS, evaluationContext.get(ANONYMOUS) instanceof Boolean b ? b : Boolean.FALSE);
     return Collections.unmodifiableMap(view);
+  }
+
+  /**
+   * The same context as {@link #of} gives for the attributes with {@code enrichment} copied over
+   * them and the targeting key under {@code "targetingKey"}, as a view that copies nothing: a
+   * lookup reads the enrichment, then the attributes (top-level numbers converted on the way).
+   * Iterating it builds the copy once. For one evaluation on one thread; the maps must not change
+   * meanwhile.
+   *
+   * @param targetingKey the targeting key, {@code null} for none
+   */
+  public static Map<String, Object> of(String targetingKey, Map<String, ?> attributes, Map<String, ?> enrichment) {
+    return new View(targetingKey == null ? "" : targetingKey, attributes, enrichment);
+  }
+
+  /** A read-only view of attributes under enrichment; see {@link #of(String, Map, Map)}. */
+  private static final class View extends AbstractMap<String, Object> {
+    private final String targetingKey;
+    private final Map<String, ?> attributes;
+    private final Map<String, ?> enrichment;
+    private Map<String, Object> copy;
+
+    View(String targetingKey, Map<String, ?> attributes, Map<String, ?> enrichment) {
+      this.targetingKey = targetingKey;
+      this.attributes = attributes;
+      this.enrichment = enrichment;
+    }
+
+    @Override
+    public Object get(Object name) {
+      if (TARGETING_KEY.equals(name) || KEY.equals(name)) {
+        return targetingKey;
+      }
+      if (ANONYMOUS.equals(name)) {
+        return raw(ANONYMOUS) instanceof Boolean b ? b : Boolean.FALSE;
+      }
+      return topLevel(raw(name));
+    }
+
+    private Object raw(Object name) {
+      Object enriched = enrichment.get(name);
+      return enriched != null || enrichment.containsKey(name) ? enriched : attributes.get(name);
+    }
+
+    @Override
+    public boolean containsKey(Object name) {
+      return TARGETING_KEY.equals(name) || KEY.equals(name) || ANONYMOUS.equals(name)
+          || enrichment.containsKey(name) || attributes.containsKey(name);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      if (copy == null) {
+        Map<String, Object> merged = new HashMap<>(capacity(attributes.size() + enrichment.size() + 1));
+        merged.putAll(attributes);
+        merged.putAll(enrichment);
+        merged.put(TARGETING_KEY, targetingKey);
+        copy = QueryContext.of(merged);
+      }
+      return copy.entrySet();
+    }
   }
 
   private static int capacity(int entries) {

@@ -1,5 +1,6 @@
 package dev.flagrelay.it.conformance.glue;
 
+import dev.flagrelay.EvaluationMode;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,13 +46,29 @@ final class Capabilities {
               + " relay adds gofeatureflag_cacheable: true to every cacheable answer (checked against"
               + " relay v1.55.2), so a faithful answer for these flags never has empty metadata");
 
+  /**
+   * Scenarios that cannot apply to a provider in {@link EvaluationMode#IN_PROCESS} mode, each with
+   * its reason. Skipped in that mode only.
+   */
+  static final Map<String, String> IN_PROCESS_DEVIATIONS =
+      Map.of(
+          "evaluation_v2.feature: CACHED reason",
+          "an in-process provider has no cache (GOFF-CACHE rows are remote-only): every evaluation"
+              + " runs the engine on the current configuration and answers with the engine's reason,"
+              + " as the relay does (STATIC for these flags), so CACHED never applies");
+
   private Capabilities() {}
 
   /** Why a scenario must be skipped, or empty when it applies. */
-  static Optional<String> skipReason(String featureFile, String scenarioName, Iterable<String> scenarioTags) {
+  static Optional<String> skipReason(
+      String featureFile, String scenarioName, Iterable<String> scenarioTags, EvaluationMode mode) {
     String deviation = KNOWN_DEVIATIONS.get(featureFile + ": " + scenarioName);
     if (deviation != null) {
       return Optional.of("known deviation: " + deviation);
+    }
+    String inProcess = IN_PROCESS_DEVIATIONS.get(featureFile + ": " + scenarioName);
+    if (inProcess != null && mode == EvaluationMode.IN_PROCESS) {
+      return Optional.of("in-process deviation: " + inProcess);
     }
     for (String tag : scenarioTags) {
       String reason = NOT_DECLARED.get(tag);

@@ -39,7 +39,7 @@ public final class ScenarioLifecycle {
     world.tags(scenario.getSourceTagNames());
     String path = scenario.getUri().toString();
     String featureFile = path.substring(path.lastIndexOf('/') + 1);
-    Capabilities.skipReason(featureFile, scenario.getName(), scenario.getSourceTagNames())
+    Capabilities.skipReason(featureFile, scenario.getName(), scenario.getSourceTagNames(), world.evaluationMode())
         .ifPresent(
             reason -> {
               throw new TestAbortedException(reason);

@@ -1,0 +1,68 @@
+package dev.flagrelay.benchmarks.inprocess;
+
+import dev.flagrelay.benchmarks.workload.Contexts;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.Value;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The in-process workload: {@link Contexts#FLAG} as a flag with three targeting rules, the third
+ * of which matches a ten-attribute context (so every query runs), inside configurations of one or
+ * 1,000 flags.
+ */
+final class InProcessWorkload {
+  /** Flags in the configuration that the swap benchmark replaces. */
+  static final int LARGE_CONFIGURATION_FLAGS = 1_000;
+
+  private InProcessWorkload() {}
+
+  /** The ten attributes (plus the targeting key) every in-process benchmark evaluates with. */
+  static EvaluationContext tenAttributes(String targetingKey) {
+    return new ImmutableContext(
+        targetingKey,
+        Map.of(
+            "email", new Value(targetingKey + "@example.com"),
+            "company", new Value("flagrelay"),
+            "anonymous", new Value(false),
+            "plan", new Value("pro"),
+            "age", new Value(34),
+            "country", new Value("FR"),
+            "beta", new Value(false),
+            "appVersion", new Value("2.7.1"),
+            "sessions", new Value(128),
+            "region", new Value("eu-west")));
+  }
+
+  /** {@code bench-flag}: three rules; for {@link #tenAttributes} the first two fail, the third matches (true). */
+  static String threeRuleFlag(String key, String generation) {
+    return "\""
+        + key
+        + "\":{\"variations\":{\"on\":true,\"off\":false},\"targeting\":["
+        + "{\"name\":\"beta testers\",\"query\":\"beta eq true and country eq \\\"FR\\\"\",\"variation\":\"on\"},"
+        + "{\"name\":\"internal\",\"query\":\"email ew \\\"@internal.example\\\"\",\"variation\":\"on\"},"
+        + "{\"name\":\"adult pro plan\",\"query\":\"plan eq \\\"pro\\\" and age gt 18\",\"variation\":\"on\"}],"
+        + "\"defaultRule\":{\"variation\":\"off\"},"
+        + "\"metadata\":{\"team\":\"checkout\",\"generation\":\""
+        + generation
+        + "\"},\"version\":\"3\"}";
+  }
+
+  /** A configuration holding only {@code bench-flag}. */
+  static byte[] singleFlag() {
+    return ("{\"flags\":{" + threeRuleFlag(Contexts.FLAG, "a") + "}}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code bench-flag} and 999 other three-rule flags; every flag's definition differs between
+   * generations, so a swap changes all 1,000.
+   */
+  static byte[] largeConfiguration(String generation) {
+    StringBuilder body = new StringBuilder("{\"flags\":{").append(threeRuleFlag(Contexts.FLAG, generation));
+    for (int i = 1; i < LARGE_CONFIGURATION_FLAGS; i++) {
+      body.append(',').append(threeRuleFlag("flag-" + i, generation));
+    }
+    return body.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
