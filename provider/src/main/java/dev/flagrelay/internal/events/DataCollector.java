@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * another 4xx is dropped and counted.
  *
  * <p>The cap (twice {@code maxPendingEvents}) and the early flush (at {@code maxPendingEvents})
- * are over all rings. A recorder sums the rings only when its own ring holds more than its share
- * (the threshold divided by the number of rings): while the events are spread out, no recorder
- * reads another's ring. The sum may run over by the few events being recorded at that instant.
+ * are over all rings. A recorder sums the rings only when its own ring holds at least its share
+ * (the threshold divided by the number of rings, at least 1): while the events are spread out,
+ * no recorder reads another's ring, and once the rings together reach the threshold some ring
+ * holds its share, so its next recording sees it. The sum may run over by the few events being recorded at that instant.
  * Overflow is counted in {@link #droppedEvents()} and logged by the sender (never by a recording
  * thread) at most once a minute, with the count.
  */
@@ -60,7 +61,10 @@ public final class DataCollector implements EventRecorder {
   private final int flushThreshold;
   private final int capacity;
   private final int ringSize;
-  /** A ring holding more than this makes its recorder sum all rings (cap, early flush). */
+  /**
+   * A ring holding this many makes its recorder sum all rings (cap, early flush). While every ring
+   * holds fewer, the rings together hold fewer than {@code maxPendingEvents}: no check is needed.
+   */
   private final int stripeShare;
   private final Duration flushInterval;
   private final Duration timeout;
@@ -98,6 +102,8 @@ public final class DataCollector implements EventRecorder {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  /** Batches that failed for a transient reason (kept for the next flush); the sender's writes only. */
+  private final AtomicLong failedBatches = new AtomicLong();
   /**
    * Written by the sender thread only; read by {@link #record} so that a collector that keeps
    * failing is retried on the periodic schedule, not on every new event.
@@ -166,7 +172,7 @@ public final class DataCollector implements EventRecorder {
       return;
     }
     int size = ring.size();
-    if (size > stripeShare) {
+    if (size >= stripeShare) {
       overShare(ring, size);
     }
   }
@@ -187,7 +193,7 @@ public final class DataCollector implements EventRecorder {
     return (int) (h >>> 32);
   }
 
-  /** This recorder's ring holds more than its share: check the cap and the early flush over all rings. */
+  /** This recorder's ring holds its share or more: check the cap and the early flush over all rings. */
   private void overShare(EventRing ring, int held) {
     int total = pendingEvents();
     if (total > capacity) {
@@ -360,6 +366,7 @@ public final class DataCollector implements EventRecorder {
       return;
     }
     int size = batch.size();
+    failedBatches.incrementAndGet();
     requeue();
     if (!failing) {
       failing = true;
@@ -446,6 +453,11 @@ public final class DataCollector implements EventRecorder {
   /** Events in batches the collector refused with a 4xx other than 429. */
   public long rejectedEvents() {
     return rejected.get();
+  }
+
+  /** Batches that failed for a transient reason (I/O, timeout, 5xx, 429) and were kept. */
+  public long failedBatches() {
+    return failedBatches.get();
   }
 
   /** Events waiting to be sent. */
