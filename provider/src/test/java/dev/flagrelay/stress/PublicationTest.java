@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagrelay.GoFeatureFlagProviderOptions;
 import dev.flagrelay.engine.FlagConfiguration;
+import dev.flagrelay.internal.configuration.AnswerEvents;
 import dev.flagrelay.internal.configuration.ConfigurationSnapshot;
 import dev.flagrelay.internal.configuration.FlagMetadataCache;
 import dev.flagrelay.internal.cache.CacheKey;
@@ -12,6 +13,7 @@ import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
 import dev.flagrelay.internal.json.JsonCodec;
 import dev.flagrelay.internal.relay.CacheHitEvent;
+import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -51,9 +53,11 @@ class PublicationTest {
           FlagChanges.class,
           FeatureEvent.class,
           CacheHitEvent.class,
+          InProcessEvent.class,
           TrackingEvent.class,
           ConfigurationSnapshot.class,
           FlagMetadataCache.class,
+          AnswerEvents.class,
           FlagConfiguration.class,
           entryClass());
 
