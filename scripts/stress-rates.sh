@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Runs the concurrency suite N times (default 10) and prints, per scenario test, how many runs
-# passed on each JDK. For a racy-twin test, "passed" means the racy variant was caught.
+# passed on each JDK. For a racy-twin test, "passed" means the racy variant was caught. Builds in
+# the reactor (the parent POM is read from ../pom.xml): nothing is installed into ~/.m2.
 # Usage: scripts/stress-rates.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
 out="$(mktemp -d)"
-mvn -B -q install -N -DskipTests >/dev/null
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
-  mvn -B -q test -pl provider -Dgroups=stress -Dmaven.test.failure.ignore=true >"$out/run-$i.log" 2>&1 || true
+  mvn -B -q test -pl provider -am -Dgroups=stress -Dmaven.test.failure.ignore=true >"$out/run-$i.log" 2>&1 || true
   echo "run $i: $(( $(date +%s) - start )) s" >&2
   for jdk in surefire-reports surefire-reports-newest-jdk; do
     mkdir -p "$out/$i/$jdk"

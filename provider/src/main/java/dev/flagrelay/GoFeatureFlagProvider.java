@@ -20,6 +20,11 @@ import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
 import dev.flagrelay.internal.relay.TrackingEvent;
+import dev.flagrelay.internal.stats.ChangeDetectionStatus;
+import dev.flagrelay.internal.stats.EvaluationCounters;
+import dev.flagrelay.internal.stats.InstrumentedRelayClient;
+import dev.flagrelay.internal.stats.LastError;
+import dev.flagrelay.internal.stats.RelayCallStats;
 import dev.flagrelay.internal.stream.FlagChangeStreamer;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
@@ -97,8 +102,15 @@ public class GoFeatureFlagProvider extends EventProvider {
   private final FlagChangeStreamer streamer;
   private final Evaluator evaluator;
   private final Clock clock = Clock.systemUTC();
-  /** The lifecycle; transitions are compare-and-set, so exactly one thread makes each. */
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  /** The lifecycle and since when; transitions are compare-and-set, so exactly one thread makes each. */
+  private final AtomicReference<Lifecycle> state;
+  private final EvaluationCounters counters = new EvaluationCounters();
+  private final RelayCallStats relayCalls = new RelayCallStats();
+  private final ChangeDetectionStatus changeStatus = new ChangeDetectionStatus(clock::millis);
+  private final LastError lastError;
+
+  /** A state and when it was entered (milliseconds since the epoch), published together. */
+  private record Lifecycle(State state, long sinceMillis) {}
 
   public GoFeatureFlagProvider(GoFeatureFlagProviderOptions options) {
     this(options, null);
@@ -108,7 +120,9 @@ public class GoFeatureFlagProvider extends EventProvider {
   GoFeatureFlagProvider(GoFeatureFlagProviderOptions options, RelayClient relay) {
     this.options = Objects.requireNonNull(options, "options == null");
     JsonCodec codec = new JsonCodec(exporterMeta(options));
-    this.relay =
+    this.state = new AtomicReference<>(new Lifecycle(State.NEW, clock.millis()));
+    this.lastError = new LastError(options.apiKey(), options.headers().values(), clock::millis);
+    RelayClient transport =
         relay != null
             ? relay
             : new OkHttpRelayClient(
@@ -118,6 +132,7 @@ public class GoFeatureFlagProvider extends EventProvider {
                 options.headers(),
                 options.timeout(),
                 codec);
+    this.relay = new InstrumentedRelayClient(transport, relayCalls, lastError, System::nanoTime);
     boolean inProcess = options.evaluationMode() == EvaluationMode.IN_PROCESS;
     this.cache =
         options.cacheEnabled() && !inProcess
@@ -132,26 +147,32 @@ public class GoFeatureFlagProvider extends EventProvider {
                 this.relay, codec, options.maxPendingEvents(), options.dataFlushInterval(), options.timeout());
     // Built even with polling off: it is also how a failed initialization heals.
     this.poller =
-        new FlagChangePoller(this.relay, cache, options.flagChangePollingInterval(), new PollerListener());
+        new FlagChangePoller(
+            this.relay, cache, options.flagChangePollingInterval(), new PollerListener(), changeStatus);
     EventRecorder recorder = collector != null ? collector : EventRecorder.NONE;
-    RemoteEvaluator remote = new RemoteEvaluator(this.relay, cache, singleFlight, recorder, clock);
+    RemoteEvaluator remote = new RemoteEvaluator(this.relay, cache, singleFlight, recorder, clock, counters);
     this.refresher =
         inProcess
             ? new ConfigurationRefresher(
-                this.relay, options.evaluationFlagList(), options.flagChangePollingInterval(), new RefresherListener())
+                this.relay,
+                options.evaluationFlagList(),
+                options.flagChangePollingInterval(),
+                new RefresherListener(),
+                changeStatus)
             : null;
     this.streamer =
         options.flagChangeDetection() == FlagChangeDetection.STREAM
-            ? new FlagChangeStreamer(this.relay::flagChangeStream, refresher != null ? refresher : poller)
+            ? new FlagChangeStreamer(this.relay::flagChangeStream, refresher != null ? refresher : poller, changeStatus)
             : null;
     this.evaluator =
         inProcess
             // Fallbacks go to the relay uncached and unreported: the relay records them itself.
             ? new LocalEvaluator(
                 refresher::current,
-                new RemoteEvaluator(this.relay, null, null, EventRecorder.NONE, clock),
+                new RemoteEvaluator(this.relay, null, null, EventRecorder.NONE, clock, counters),
                 recorder,
-                clock)
+                clock,
+                counters)
             : remote;
   }
 
@@ -182,8 +203,8 @@ public class GoFeatureFlagProvider extends EventProvider {
    */
   @Override
   public void initialize(EvaluationContext evaluationContext) throws Exception {
-    if (!state.compareAndSet(State.NEW, State.INITIALIZING)) {
-      if (state.get() == State.CLOSED) {
+    if (!transition(State.NEW, State.INITIALIZING)) {
+      if (state.get().state() == State.CLOSED) {
         throw new GeneralError("this provider was shut down; create a new instance");
       }
       return; // Already initialised (or initialising): never start a second poller.
@@ -199,16 +220,16 @@ public class GoFeatureFlagProvider extends EventProvider {
       throw failInitialization(e);
     }
     startBackgroundWork(start == FlagChangePoller.Start.POLLING);
-    state.compareAndSet(State.INITIALIZING, State.READY);
+    transition(State.INITIALIZING, State.READY);
   }
 
   /** Moves to FATAL (refused key) or ERROR (healing in the background); returns what to throw. */
   private RuntimeException failInitialization(RelayException e) {
     if (e instanceof RelayHttpException http && http.unauthorized()) {
-      state.compareAndSet(State.INITIALIZING, State.FATAL);
+      transition(State.INITIALIZING, State.FATAL);
       return new FatalError("GO Feature Flag relay refused the API key (HTTP " + http.status() + ")");
     }
-    state.compareAndSet(State.INITIALIZING, State.ERROR);
+    transition(State.INITIALIZING, State.ERROR);
     if (collector != null) {
       collector.start();
     }
@@ -234,15 +255,15 @@ public class GoFeatureFlagProvider extends EventProvider {
       refresher.initialFetch();
     } catch (RelayException e) {
       if (e instanceof RelayHttpException http && http.unauthorized()) {
-        state.compareAndSet(State.INITIALIZING, State.FATAL);
+        transition(State.INITIALIZING, State.FATAL);
         throw new FatalError("GO Feature Flag relay refused the API key (HTTP " + http.status() + ")");
       }
-      state.compareAndSet(State.INITIALIZING, State.ERROR);
+      transition(State.INITIALIZING, State.ERROR);
       startInProcessBackgroundWork();
       throw new GeneralError("GO Feature Flag relay has not served a flag configuration: " + ErrorMapping.message(e));
     }
     startInProcessBackgroundWork();
-    state.compareAndSet(State.INITIALIZING, State.READY);
+    transition(State.INITIALIZING, State.READY);
   }
 
   private void startInProcessBackgroundWork() {
@@ -307,16 +328,22 @@ public class GoFeatureFlagProvider extends EventProvider {
   }
 
   private <T> ProviderEvaluation<T> evaluate(String key, FlagType<T> type, T defaultValue, EvaluationContext ctx) {
-    State current = state.get();
+    State current = state.get().state();
     if (current != State.READY && current != State.STALE && current != State.REFUSED) {
-      return notServing(current, defaultValue);
+      return counters.failed(notServing(current, defaultValue));
     }
     try {
       return evaluator.evaluate(key, type, defaultValue, ctx);
     } catch (RuntimeException e) {
-      logger.error("evaluation of flag '{}' failed unexpectedly", key, e);
-      return error(defaultValue, ErrorCode.GENERAL, "unexpected failure: " + e);
+      return unexpected(key, defaultValue, e);
     }
+  }
+
+  /** A failure no evaluator should let through: logged, kept as the last error, answered GENERAL. */
+  private <T> ProviderEvaluation<T> unexpected(String key, T defaultValue, RuntimeException e) {
+    logger.error("evaluation of flag '{}' failed unexpectedly", key, e);
+    lastError.record("evaluation of flag '" + key + "' failed unexpectedly: " + e);
+    return counters.failed(error(defaultValue, ErrorCode.GENERAL, "unexpected failure: " + e));
   }
 
   private static <T> ProviderEvaluation<T> notServing(State current, T defaultValue) {
@@ -377,7 +404,7 @@ public class GoFeatureFlagProvider extends EventProvider {
    */
   @Override
   public void shutdown() {
-    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+    if (!close()) {
       return;
     }
     try {
@@ -400,6 +427,73 @@ public class GoFeatureFlagProvider extends EventProvider {
     } finally {
       super.shutdown();
     }
+  }
+
+  /** Moves from {@code from} to {@code to} if the provider is in {@code from}; returns whether it did. */
+  private boolean transition(State from, State to) {
+    Lifecycle current = state.get();
+    while (current.state() == from) {
+      if (state.compareAndSet(current, new Lifecycle(to, clock.millis()))) {
+        return true;
+      }
+      current = state.get();
+    }
+    return false;
+  }
+
+  /** Moves to CLOSED from any other state; returns false when it was closed already. */
+  private boolean close() {
+    Lifecycle current = state.get();
+    while (current.state() != State.CLOSED) {
+      if (state.compareAndSet(current, new Lifecycle(State.CLOSED, clock.millis()))) {
+        return true;
+      }
+      current = state.get();
+    }
+    return false;
+  }
+
+  private static ProviderStats.Status status(State state) {
+    switch (state) {
+      case NEW:
+        return ProviderStats.Status.NOT_INITIALIZED;
+      case INITIALIZING:
+        return ProviderStats.Status.INITIALIZING;
+      case READY:
+        return ProviderStats.Status.READY;
+      case STALE:
+        return ProviderStats.Status.STALE;
+      case ERROR:
+        return ProviderStats.Status.ERROR;
+      case REFUSED:
+        return ProviderStats.Status.KEY_REFUSED;
+      case FATAL:
+        return ProviderStats.Status.FATAL;
+      default:
+        return ProviderStats.Status.SHUT_DOWN;
+    }
+  }
+
+  /**
+   * What this provider has done so far: evaluations by outcome, relay requests by endpoint and
+   * outcome with latencies, the cache, change detection, the collector, its status and its last
+   * error. Cheap (a few hundred counter reads, no lock, no I/O): fine to call every second, from
+   * any thread, before {@code initialize} and after {@code shutdown}.
+   */
+  public ProviderStats stats() {
+    Lifecycle lifecycle = state.get();
+    return StatsSnapshot.of(
+        clock.instant(),
+        status(lifecycle.state()),
+        lifecycle.sinceMillis(),
+        counters,
+        relayCalls,
+        cache,
+        singleFlight,
+        options.flagChangeDetection(),
+        changeStatus,
+        collector,
+        lastError.last());
   }
 
   /** For tests: the data collector, or null when data collection is off. */
@@ -449,7 +543,7 @@ public class GoFeatureFlagProvider extends EventProvider {
   private final class PollerListener implements FlagChangePoller.Listener {
     @Override
     public void flagsChanged(List<String> flagKeys) {
-      State current = state.get();
+      State current = state.get().state();
       if (current == State.READY || current == State.STALE) {
         logger.info("flags changed on the relay: {}", flagKeys);
         ProviderEventDetails details =
@@ -460,7 +554,7 @@ public class GoFeatureFlagProvider extends EventProvider {
 
     @Override
     public void allFlagsChanged() {
-      State current = state.get();
+      State current = state.get().state();
       if (current == State.READY || current == State.STALE) {
         logger.info("flag configuration changed on the relay (which flags is unknown: relay before v1.37.0)");
         ProviderEventDetails details =
@@ -471,7 +565,7 @@ public class GoFeatureFlagProvider extends EventProvider {
 
     @Override
     public void stale(String message) {
-      if (state.compareAndSet(State.READY, State.STALE)) {
+      if (transition(State.READY, State.STALE)) {
         logger.warn("provider is stale: {}", message);
         emitSafely(() -> emitProviderStale(ProviderEventDetails.builder().message(message).build()));
       }
@@ -479,9 +573,9 @@ public class GoFeatureFlagProvider extends EventProvider {
 
     @Override
     public void recovered() {
-      if (state.compareAndSet(State.STALE, State.READY)
-          || state.compareAndSet(State.ERROR, State.READY)
-          || state.compareAndSet(State.REFUSED, State.READY)) {
+      if (transition(State.STALE, State.READY)
+          || transition(State.ERROR, State.READY)
+          || transition(State.REFUSED, State.READY)) {
         logger.info("provider is ready: the relay answers");
         emitSafely(() -> emitProviderReady(ProviderEventDetails.builder().message("relay answers").build()));
       }
@@ -490,10 +584,10 @@ public class GoFeatureFlagProvider extends EventProvider {
     /** Not fatal: the key may be accepted again (rotated back, a gateway fixed). */
     @Override
     public void refused(String message) {
-      State current = state.get();
+      State current = state.get().state();
       // ERROR too: a start that failed (relay down) and now meets a refused key heals the same way.
       boolean answering = current == State.READY || current == State.STALE || current == State.ERROR;
-      if (answering && state.compareAndSet(current, State.REFUSED)) {
+      if (answering && transition(current, State.REFUSED)) {
         ProviderEventDetails details =
             ProviderEventDetails.builder()
                 .errorCode(ErrorCode.GENERAL)

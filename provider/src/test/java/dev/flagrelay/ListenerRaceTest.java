@@ -68,7 +68,6 @@ class ListenerRaceTest {
     Map<Integer, AtomicBoolean> emitting = new ConcurrentHashMap<>();
     return Race.run(
         4,
-        50,
         (thread, round, out) -> {
           AtomicBoolean done = emitting.computeIfAbsent(round, r -> new AtomicBoolean());
           if (thread == 0) {

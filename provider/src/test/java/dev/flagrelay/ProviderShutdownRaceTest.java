@@ -34,7 +34,6 @@ class ProviderShutdownRaceTest {
     Race.Outcome outcome =
         Race.run(
             4,
-            40,
             Race.BUDGET.multipliedBy(2), // Each round starts and stops a whole provider.
             (thread, round, out) -> {
               Round current = rounds.computeIfAbsent(round, r -> new Round());

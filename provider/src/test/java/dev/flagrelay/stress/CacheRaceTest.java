@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class CacheRaceTest {
   private static final int STAMPEDE_THREADS = 8;
+  private static final int STAMPEDE_FLAGS = 16;
   private static final ImmutableContext USER = new ImmutableContext("user-1");
 
   /** The cache as the evaluation path uses it. */
@@ -48,6 +50,8 @@ class CacheRaceTest {
     final Map<String, Integer> generation = new ConcurrentHashMap<>();
     volatile CountDownLatch started = new CountDownLatch(1);
     volatile CountDownLatch release = new CountDownLatch(0);
+    /** Answer after a random pause. */
+    volatile boolean jitter;
 
     @Override
     public RelayAnswer evaluate(String flagKey, ContextSnapshot context) {
@@ -55,6 +59,9 @@ class CacheRaceTest {
       String value = "v" + generation.getOrDefault(flagKey, 1);
       started.countDown();
       await(release);
+      if (jitter) {
+        pause(ThreadLocalRandom.current().nextInt(256));
+      }
       return new RelayAnswer(value, value, "TARGETING_MATCH", Map.of(RelayAnswer.CACHEABLE_KEY, true));
     }
 
@@ -88,31 +95,40 @@ class CacheRaceTest {
     assertCaught(Race.hunt(() -> invalidationInFlight(relay, new CheckThenAct(relay))), Symptom.STALE_AFTER_INVALIDATION);
   }
 
+  /**
+   * Each round, every thread evaluates the same 16 new flags in the same order, starting each
+   * after a random pause, while the relay answers after a random pause: callers arrive before,
+   * during and just after each leader's call, including in the instant between its cache write
+   * and its leaving the flight. One relay call per flag.
+   */
   private static Race.Outcome stampede(ScriptedRelay relay, CachePath cache) throws InterruptedException {
-    CountDownLatch[] arrived = new CountDownLatch[10_000];
+    Map<Integer, CountDownLatch> done = new ConcurrentHashMap<>();
+    relay.jitter = true;
     return Race.run(
         STAMPEDE_THREADS,
-        200,
         (thread, round, out) -> {
-          String flag = "stampede-" + round;
-          CountDownLatch arrivals;
-          synchronized (arrived) {
-            if (arrived[round] == null) {
-              arrived[round] = new CountDownLatch(STAMPEDE_THREADS);
-              relay.release = arrived[round]; // The relay answers once every thread has arrived.
+          CountDownLatch finished = done.computeIfAbsent(round, r -> new CountDownLatch(STAMPEDE_THREADS));
+          try {
+            for (int k = 0; k < STAMPEDE_FLAGS; k++) {
+              pause(ThreadLocalRandom.current().nextInt(64));
+              String flag = "stampede-" + round + "-" + k;
+              String value = cache.evaluate(flag);
+              if (!"v1".equals(value)) {
+                out.report(Symptom.STALE_AFTER_INVALIDATION, flag + " answered " + value);
+              }
             }
-            arrivals = arrived[round];
-          }
-          arrivals.countDown();
-          String value = cache.evaluate(flag);
-          if (!"v1".equals(value)) {
-            out.report(Symptom.STALE_AFTER_INVALIDATION, flag + " answered " + value);
+          } finally {
+            finished.countDown();
           }
           if (thread == 0) {
-            awaitAll(arrivals);
-            if (relay.calls(flag) > 1) {
-              out.report(Symptom.DUPLICATE_RELAY_CALL, flag + ": " + relay.calls(flag) + " relay calls");
+            awaitAll(finished);
+            for (int k = 0; k < STAMPEDE_FLAGS; k++) {
+              String flag = "stampede-" + round + "-" + k;
+              if (relay.calls(flag) > 1) {
+                out.report(Symptom.DUPLICATE_RELAY_CALL, flag + ": " + relay.calls(flag) + " relay calls");
+              }
             }
+            done.remove(round);
           }
         });
   }
@@ -121,7 +137,6 @@ class CacheRaceTest {
     CountDownLatch[] phase = new CountDownLatch[2]; // [0]: call started, [1]: invalidated
     return Race.run(
         2,
-        100,
         (thread, round, out) -> {
           String flag = "invalidated-" + round;
           if (thread == 0) {
@@ -152,6 +167,17 @@ class CacheRaceTest {
             release.countDown();
           }
         });
+  }
+
+  /** Spins for {@code spins} rounds, yielding now and then so another thread may run here. */
+  static void pause(int spins) {
+    for (int i = 0; i < spins; i++) {
+      if (i % 32 == 31) {
+        Thread.yield();
+      } else {
+        Thread.onSpinWait();
+      }
+    }
   }
 
   private static void awaitAll(CountDownLatch latch) {

@@ -95,7 +95,6 @@ class ConfigurationSwapRaceTest {
     Swapper swapper = holder.swapper();
     return Race.run(
         3,
-        200,
         (thread, round, out) -> {
           if (thread == 0) {
             for (int i = 0; i < 20; i++) {

@@ -64,7 +64,6 @@ class ContextRaceTest {
     Map<Integer, AtomicInteger> readersDone = new ConcurrentHashMap<>();
     return Race.run(
         3,
-        300,
         (thread, round, out) -> {
           AtomicInteger done = readersDone.computeIfAbsent(round, r -> new AtomicInteger());
           if (thread == 0) {

@@ -63,7 +63,6 @@ class CrossTalkTest {
     RemoteEvaluator evaluator = new RemoteEvaluator(relay, null, null, EventRecorder.NONE, Clock.systemUTC());
     return Race.run(
         THREADS,
-        30,
         (thread, round, out) -> {
           for (int i = 0; i < 5; i++) {
             String user = "user-" + thread + "-" + round + "-" + i;

@@ -2,11 +2,13 @@ package dev.flagrelay.stress;
 
 import static dev.flagrelay.stress.RaceAssertions.assertCaught;
 import static dev.flagrelay.stress.RaceAssertions.assertClean;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.http.OkHttpRelayClient;
 import dev.flagrelay.internal.json.JsonCodec;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,8 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Scenario 1, the relay's own crash: requests are built while the timeout/cancel path runs on
- * another thread. Every request must carry exactly the header template, its own flag key in its
+ * Scenario 1, the relay's own crash: a second path writes headers while evaluation requests are
+ * built. Two forms: requests built while the timeout/cancel path runs on another thread; and the
+ * client's three real paths (evaluations, the flag-change poll with its {@code If-None-Match},
+ * the collector's posts) running at once against a loopback relay that checks every request's
+ * headers for its path. Every request must carry exactly its own headers, its own flag key in its
  * URL, and nothing that belongs to another request.
  */
 @Tag("stress")
@@ -65,11 +70,59 @@ class HeaderRaceTest {
     assertCaught(Race.hunt(() -> race(new SharedHeaderMap(client.headers()))), Symptom.FOREIGN_HEADER, Symptom.CONCURRENT_MODIFICATION);
   }
 
+  @Test
+  void realClient_pollAndCollectorAlongsideEvaluations_everyRequestCarriesOnlyItsPathsHeaders() throws Exception {
+    try (HeaderCheckingRelay relay = new HeaderCheckingRelay()) {
+      OkHttpRelayClient paths =
+          new OkHttpRelayClient(
+              relay.endpoint(), relay.endpoint(), "secret-key", Map.of("X-Team", "payments"), Duration.ofSeconds(5),
+              new JsonCodec(Map.of("provider", "java")));
+      relay.expect(paths.headers()); // Taken before any request: what every request must start from.
+      try {
+        assertClean(racePaths(paths, relay), 5);
+      } finally {
+        paths.close();
+      }
+      assertThat(relay.polls).as("polls that ran alongside evaluations").hasValueGreaterThan(20);
+      assertThat(relay.posts).as("collector posts that ran alongside evaluations").hasValueGreaterThan(20);
+      assertThat(relay.evaluations).as("evaluations").hasValueGreaterThan(100);
+    }
+  }
+
+  /** Thread 0 polls, thread 1 posts collector batches, the others evaluate; all on one client. */
+  private static Race.Outcome racePaths(OkHttpRelayClient client, HeaderCheckingRelay relay) throws InterruptedException {
+    byte[] batch = "{\"meta\":{},\"events\":[]}".getBytes(StandardCharsets.UTF_8);
+    Race.Outcome outcome = Race.run(
+        4,
+        (thread, round, out) -> {
+          for (int i = 0; i < 10 && !relay.drainInto(out); i++) {
+            String own = thread + "-" + round + "-" + i;
+            if (thread == 0) {
+              String etag = "\"poll-" + own + "\"";
+              String echoed = client.flagChanges(etag).etag();
+              if (!etag.equals(echoed)) {
+                out.report(Symptom.FOREIGN_HEADER, "poll sent If-None-Match " + etag + ", the relay saw " + echoed);
+              }
+            } else if (thread == 1) {
+              client.sendEvents(batch, Duration.ofSeconds(5));
+            } else {
+              String flag = "flag-" + own;
+              Object value = client.evaluate(flag, ContextSnapshot.EMPTY).value();
+              if (!flag.equals(value)) {
+                out.report(Symptom.FOREIGN_HEADER, flag + " was sent as " + value);
+              }
+            }
+          }
+        });
+    Race.Violations late = new Race.Violations(); // Seen by the relay after the last round's check.
+    relay.drainInto(late);
+    return outcome.plus(late);
+  }
+
   private static Race.Outcome race(HeaderPaths paths) throws InterruptedException {
     Headers template = paths.template();
     return Race.run(
         THREADS,
-        500,
         (thread, round, out) -> {
           for (int i = 0; i < BUILDS_PER_ROUND; i++) {
             String own = "flag-" + thread + "-" + round + "-" + i;

@@ -17,6 +17,7 @@ class NoMonitorsTest {
   @Test
   void providerBytecode_hasNoSynchronizedMethodOrBlock() throws IOException {
     assertThat(Bytecode.disassembledProvider())
+        .as(Symptom.MONITOR_HELD + ": monitorenter or synchronized in provider bytecode")
         .filteredOn(line -> line.contains("monitorenter") || line.contains(" synchronized "))
         .isEmpty();
   }

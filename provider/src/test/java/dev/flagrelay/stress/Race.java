@@ -13,8 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs rounds of a scenario on several threads that start each round together, until the time
- * budget or the round limit is reached, or the first violation is seen.
+ * Runs rounds of a scenario on several threads that start each round together, for the whole time
+ * budget, or until the first violation is seen.
+ *
+ * <p>There is no round limit: a scenario that stops after a fixed number of rounds stops after a
+ * fraction of a second on a fast machine, and whether a race shows then depends on luck. Every
+ * clean verdict has used its whole budget.
  *
  * <p>Every thread plays its role ({@code role(thread, round, out)}) once per round. A {@link
  * ConcurrentModificationException} escaping a role is reported as {@link
@@ -24,10 +28,6 @@ public final class Race {
   /** Budget per scenario run; raise it with {@code -Dstress.budget.ms=...} (profile stress-heavy). */
   public static final Duration BUDGET = Duration.ofMillis(Long.getLong("stress.budget.ms", 2_000));
   /**
-   * Run the roles on virtual threads ({@code -Dstress.virtual=true}, JDK 21+), and fail a scenario
-   * in which provider code blocked while pinning its carrier.
-   */
-  /**
    * How long a racy twin is hunted (see {@link #hunt}): it stops at the first violation, so this
    * bounds only a canary that is never caught.
    */
@@ -35,6 +35,12 @@ public final class Race {
 
   private static final ThreadLocal<Boolean> HUNTING = ThreadLocal.withInitial(() -> false);
 
+  /**
+   * With {@code -Dstress.virtual=true} (JDK 21+), the even-numbered roles run on virtual threads
+   * and a scenario in which provider code blocked while pinning its carrier fails. The odd-numbered
+   * roles stay on platform threads: a virtual thread is never preempted, and several races only
+   * show when a thread is descheduled inside a short window (between a check and an act).
+   */
   static final boolean VIRTUAL = Boolean.getBoolean("stress.virtual") && Runtime.version().feature() >= 21;
 
   @FunctionalInterface
@@ -44,14 +50,15 @@ public final class Race {
 
   private Race() {}
 
-  public static Outcome run(int threads, int maxRounds, Role role) throws InterruptedException {
-    return run(threads, maxRounds, BUDGET, role);
+  /** Runs {@code role} on {@code threads} threads for {@link #BUDGET}, or until caught. */
+  public static Outcome run(int threads, Role role) throws InterruptedException {
+    return run(threads, BUDGET, role);
   }
 
   /**
-   * Runs {@code scenario} in hunting mode: every {@link #run} inside it ignores its round limit
-   * and keeps going for up to {@link #HUNT_BUDGET} until the first violation. For racy twins, so
-   * a canary is caught on every run rather than when the scheduler happens to oblige.
+   * Runs {@code scenario} in hunting mode: every {@link #run} inside it keeps going for at least
+   * {@link #HUNT_BUDGET} until the first violation. For racy twins, so a canary is caught on every
+   * run rather than when the scheduler happens to oblige.
    */
   public static Outcome hunt(Scenario scenario) throws Exception {
     HUNTING.set(true);
@@ -68,9 +75,9 @@ public final class Race {
     Outcome run() throws Exception;
   }
 
-  public static Outcome run(int threads, int roundLimit, Duration timeLimit, Role role) throws InterruptedException {
+  /** Runs {@code role} on {@code threads} threads for {@code timeLimit}, or until caught. */
+  public static Outcome run(int threads, Duration timeLimit, Role role) throws InterruptedException {
     boolean hunting = HUNTING.get();
-    int maxRounds = hunting ? Integer.MAX_VALUE : roundLimit;
     Duration budget = hunting && timeLimit.compareTo(HUNT_BUDGET) < 0 ? HUNT_BUDGET : timeLimit;
     Violations violations = new Violations();
     AtomicInteger rounds = new AtomicInteger();
@@ -80,7 +87,7 @@ public final class Race {
         new CyclicBarrier(
             threads,
             () -> {
-              if (System.nanoTime() > deadline || rounds.get() >= maxRounds || !violations.isEmpty()) {
+              if (System.nanoTime() > deadline || !violations.isEmpty()) {
                 stop.set(true);
               } else {
                 rounds.incrementAndGet();
@@ -89,7 +96,7 @@ public final class Race {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      workers.add(newThread("stress-" + t, () -> loop(thread, barrier, stop, rounds, violations, role)));
+      workers.add(newThread(thread, "stress-" + t, () -> loop(thread, barrier, stop, rounds, violations, role)));
     }
     PinningMonitor pinning = VIRTUAL ? new PinningMonitor() : null;
     workers.forEach(Thread::start);
@@ -108,8 +115,8 @@ public final class Race {
     return new Outcome(rounds.get(), violations.all());
   }
 
-  private static Thread newThread(String name, Runnable body) {
-    if (!VIRTUAL) {
+  private static Thread newThread(int index, String name, Runnable body) {
+    if (!VIRTUAL || index % 2 == 1) {
       return new Thread(body, name);
     }
     try {
@@ -167,6 +174,13 @@ public final class Race {
 
   /** How many rounds ran and what went wrong. */
   public record Outcome(int rounds, List<Violation> violations) {
+    /** This outcome with {@code more} violations, seen outside the rounds. */
+    public Outcome plus(Violations more) {
+      List<Violation> all = new ArrayList<>(violations);
+      all.addAll(more.all());
+      return new Outcome(rounds, List.copyOf(all));
+    }
+
     public List<Symptom> symptoms() {
       return violations.stream().map(Violation::symptom).distinct().toList();
     }

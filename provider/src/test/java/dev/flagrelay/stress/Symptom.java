@@ -24,6 +24,8 @@ public enum Symptom {
   CROSS_TALK,
   /** A shared object has a field that a reader on another thread may see unset (not final). */
   UNSAFE_PUBLICATION,
+  /** Provider code takes a monitor ({@code synchronized}): a lock no virtual thread can unmount from on JDK 21. */
+  MONITOR_HELD,
   /** Provider code blocked a virtual thread while it was pinned to its carrier. */
   PINNED_CARRIER,
   /** One evaluation saw parts of two flag configurations (a flag of one, the enrichment of another). */

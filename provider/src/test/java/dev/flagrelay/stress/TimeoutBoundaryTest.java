@@ -91,7 +91,6 @@ class TimeoutBoundaryTest {
   private Race.Outcome race(CachedEvaluation evaluation) throws InterruptedException {
     return Race.run(
         THREADS,
-        20,
         Duration.ofSeconds(Math.max(3, Race.BUDGET.toSeconds())),
         (thread, round, out) -> {
           for (int i = 0; i < 4; i++) {

@@ -2,12 +2,17 @@ package dev.flagrelay.internal.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,9 +26,21 @@ import java.util.function.LongSupplier;
  * the stale grace period ends too, so the caller can serve it when the relay cannot be reached;
  * after that it is removed when next looked up. Caffeine bounds the size (W-TinyLFU eviction, not
  * plain LRU).
+ *
+ * <p>Counts, for the provider's statistics: entries evicted for size, flags invalidated (in total
+ * and per flag for the first {@link #MAX_COUNTED_FLAGS} flags named), and whole-cache
+ * invalidations; all on the invalidating or writing thread, never on a hit.
  */
 public final class EvaluationCache {
+  /** Most flags whose invalidations are counted one by one; later ones count in the total only. */
+  public static final int MAX_COUNTED_FLAGS = 1000;
+
   private final Cache<CacheKey, Entry> entries;
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder flagInvalidations = new LongAdder();
+  private final LongAdder wholeInvalidations = new LongAdder();
+  /** Invalidations by flag key; bounded by {@link #MAX_COUNTED_FLAGS}. */
+  private final ConcurrentHashMap<String, LongAdder> invalidationsByFlag = new ConcurrentHashMap<>();
   private final Generations generations = new Generations();
   private final LongSupplier nanoTime;
   private final long ttlNanos;
@@ -40,7 +57,11 @@ public final class EvaluationCache {
     this.keepNanos = ttl.isNegative() ? Long.MAX_VALUE : saturatedAdd(ttlNanos, saturatedNanos(staleGracePeriod));
     // Size-bounded only: expiry is checked here, with one clock read per hit. Caffeine's own
     // expireAfterWrite reads the clock again on every hit and tripled the cost of a lookup.
-    this.entries = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+    this.entries = Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .executor(Runnable::run)
+            .evictionListener((CacheKey key, Entry entry, RemovalCause cause) -> evictions.increment())
+            .build();
   }
 
   /** {@code d} in nanoseconds, or {@code Long.MAX_VALUE} beyond it (about 292 years). */
@@ -101,14 +122,49 @@ public final class EvaluationCache {
     Set<String> flags = new HashSet<>(flagKeys);
     for (String flag : flags) {
       generations.bumpFlag(flag);
+      countInvalidation(flag);
     }
     entries.asMap().keySet().removeIf(key -> flags.contains(key.flagKey()));
   }
 
   /** Drops every entry, and every answer now in flight. */
   public void invalidateAll() {
+    wholeInvalidations.increment();
     generations.bumpAll();
     entries.invalidateAll();
+  }
+
+  private void countInvalidation(String flag) {
+    flagInvalidations.increment();
+    LongAdder perFlag = invalidationsByFlag.get(flag);
+    if (perFlag == null && invalidationsByFlag.size() < MAX_COUNTED_FLAGS) {
+      perFlag = invalidationsByFlag.computeIfAbsent(flag, k -> new LongAdder());
+    }
+    if (perFlag != null) {
+      perFlag.increment();
+    }
+  }
+
+  /** Entries removed to keep the size bound. */
+  public long evictions() {
+    return evictions.sum();
+  }
+
+  /** Flags invalidated one by one, in total (a flag named twice counts twice). */
+  public long flagInvalidations() {
+    return flagInvalidations.sum();
+  }
+
+  /** Times the whole cache was dropped. */
+  public long wholeInvalidations() {
+    return wholeInvalidations.sum();
+  }
+
+  /** Invalidations by flag key, sorted by key; at most {@link #MAX_COUNTED_FLAGS} keys. */
+  public Map<String, Long> invalidationsByFlag() {
+    Map<String, Long> copy = new TreeMap<>();
+    invalidationsByFlag.forEach((flag, count) -> copy.put(flag, count.sum()));
+    return copy;
   }
 
   /** Entries held, including those no longer current; for tests and diagnostics. */

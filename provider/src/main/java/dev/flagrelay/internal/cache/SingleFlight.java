@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Makes concurrent misses for one key share one relay call. The first caller (the leader) makes
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SingleFlight {
   private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
+  /** Callers that joined another caller's flight instead of calling the relay. */
+  private final LongAdder joins = new LongAdder();
   private final EvaluationCache cache;
   private final Duration maxWait;
 
@@ -111,6 +114,7 @@ public final class SingleFlight {
   private Loaded await(Flight flight) throws RelayException {
     try {
       waiting.incrementAndGet();
+      joins.increment();
       Loaded leaders;
       try {
         leaders = flight.result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
@@ -139,6 +143,11 @@ public final class SingleFlight {
   /** Callers waiting for another caller's flight; for tests. */
   public int waiters() {
     return waiting.get();
+  }
+
+  /** Times a caller joined another caller's flight (a join of an abandoned flight counts too). */
+  public long joins() {
+    return joins.sum();
   }
 
   /** Flights in progress; for tests. */

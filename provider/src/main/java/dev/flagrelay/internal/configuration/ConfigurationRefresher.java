@@ -7,6 +7,7 @@ import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayDecodeException;
 import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.stats.ChangeDetectionStatus;
 import dev.flagrelay.internal.stream.ChangeSignals;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class ConfigurationRefresher implements ChangeSignals {
   private final Listener listener;
   private final ScheduledThreadPoolExecutor executor;
   private final LongSupplier jitterSource;
+  private final ChangeDetectionStatus status;
 
   /** Written by the refresher thread (or {@link #initialFetch()} before it runs), read by evaluations. */
   private volatile ConfigurationSnapshot current;
@@ -75,6 +77,13 @@ public final class ConfigurationRefresher implements ChangeSignals {
 
   /** @param flags the flags to fetch (copied); empty for all */
   public ConfigurationRefresher(RelayClient relay, List<String> flags, Duration interval, Listener listener) {
+    this(relay, flags, interval, listener, new ChangeDetectionStatus(System::currentTimeMillis));
+  }
+
+  /** @param status told of every fetch's outcome */
+  public ConfigurationRefresher(
+      RelayClient relay, List<String> flags, Duration interval, Listener listener, ChangeDetectionStatus status) {
+    this.status = Objects.requireNonNull(status, "status");
     this.relay = Objects.requireNonNull(relay, "relay");
     this.flags = List.copyOf(flags);
     this.interval = interval;
@@ -99,6 +108,7 @@ public final class ConfigurationRefresher implements ChangeSignals {
     ConfigurationAnswer answer = relay.flagConfiguration(null, flags);
     if (answer instanceof ConfigurationAnswer.Fetched fetched) {
       current = compile(fetched);
+      status.syncSucceeded();
     } else {
       throw new RelayDecodeException("relay answered 304 to a configuration request without an ETag", null);
     }
@@ -157,6 +167,7 @@ public final class ConfigurationRefresher implements ChangeSignals {
       onFailure(e);
       return true;
     }
+    status.syncSucceeded();
     if (failures > 0) {
       logger.info("flag configuration refresh succeeded again");
       failures = 0;
@@ -198,6 +209,7 @@ public final class ConfigurationRefresher implements ChangeSignals {
 
   private void onFailure(RelayException e) {
     failures++;
+    status.syncFailed();
     if (failures == 1) {
       logger.warn(
           "flag configuration refresh failed, the last configuration is kept; retrying every {} ms: {}",

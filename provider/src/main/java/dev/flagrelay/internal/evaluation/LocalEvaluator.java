@@ -11,6 +11,8 @@ import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.stats.EvaluationCounters;
+import dev.flagrelay.internal.stats.EvaluationCounters.Source;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ImmutableMetadata;
@@ -50,11 +52,23 @@ public final class LocalEvaluator implements Evaluator {
   private final RemoteEvaluator remote;
   private final EventRecorder events;
   private final Clock clock;
+  private final EvaluationCounters counters;
   /** Flags whose fallback was logged already; bounded by the keys configurations held. */
   private final Set<String> fallbackLogged = ConcurrentHashMap.newKeySet();
 
   public LocalEvaluator(
       Supplier<ConfigurationSnapshot> configuration, RemoteEvaluator remote, EventRecorder events, Clock clock) {
+    this(configuration, remote, events, clock, new EvaluationCounters());
+  }
+
+  /** @param counters where each evaluation is counted, once (a relay fallback as a relay answer) */
+  public LocalEvaluator(
+      Supplier<ConfigurationSnapshot> configuration,
+      RemoteEvaluator remote,
+      EventRecorder events,
+      Clock clock,
+      EvaluationCounters counters) {
+    this.counters = counters;
     this.configuration = configuration;
     this.remote = remote;
     this.events = events;
@@ -65,34 +79,38 @@ public final class LocalEvaluator implements Evaluator {
   public <T> ProviderEvaluation<T> evaluate(String flagKey, FlagType<T> type, T defaultValue, EvaluationContext context) {
     ConfigurationSnapshot snapshot = configuration.get(); // Once: see the class comment.
     if (snapshot == null) {
-      return error(defaultValue, ErrorCode.PROVIDER_NOT_READY, "no flag configuration yet");
+      return local(error(defaultValue, ErrorCode.PROVIDER_NOT_READY, "no flag configuration yet"));
     }
     if (flagKey == null) {
-      return error(defaultValue, ErrorCode.GENERAL, "flag key is null");
+      return local(error(defaultValue, ErrorCode.GENERAL, "flag key is null"));
     }
     FlagConfiguration flags = snapshot.configuration();
     if (!flags.contains(flagKey)) {
-      return error(defaultValue, ErrorCode.FLAG_NOT_FOUND, "flag '" + flagKey + "' is not in the flag configuration");
+      return local(error(defaultValue, ErrorCode.FLAG_NOT_FOUND, "flag '" + flagKey + "' is not in the flag configuration"));
     }
     ContextSnapshot caller;
     try {
       caller = ContextSnapshot.of(context);
     } catch (ConcurrentModificationException e) {
-      return error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
+      return local(error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read"));
     } catch (ContextTooDeepException e) {
-      return error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
+      return local(error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage()));
     }
     Instant now = clock.instant();
     EvaluationResult result = flags.evaluate(flagKey, engineContext(caller), null, now);
     if (result.errorCode() == dev.flagrelay.engine.ErrorCode.PARSE_ERROR
         || result.errorCode() == dev.flagrelay.engine.ErrorCode.GENERAL) {
-      return fallback(flagKey, type, defaultValue, caller, result);
+      return fallback(flagKey, type, defaultValue, caller, result); // Counted there.
     }
     ProviderEvaluation<T> answer = answer(flagKey, type, defaultValue, result, snapshot.metadata());
     if (events != EventRecorder.NONE && result.trackEvents()) {
       events.record(event(flagKey, caller, result, answer, snapshot.events(), now.getEpochSecond()));
     }
-    return answer;
+    return local(answer);
+  }
+
+  private <T> ProviderEvaluation<T> local(ProviderEvaluation<T> result) {
+    return counters.answered(Source.IN_PROCESS, result);
   }
 
   /**
@@ -113,11 +131,12 @@ public final class LocalEvaluator implements Evaluator {
           local.errorMessage());
     }
     try {
-      return remote.fallback(flagKey, type, defaultValue, caller);
+      return counters.answered(Source.RELAY, remote.fallback(flagKey, type, defaultValue, caller));
     } catch (RelayException e) {
       logger.warn("remote evaluation of flag '{}' failed too: {}", flagKey, ErrorMapping.message(e));
       ErrorCode code = local.errorCode() == dev.flagrelay.engine.ErrorCode.PARSE_ERROR ? ErrorCode.PARSE_ERROR : ErrorCode.GENERAL;
-      return error(defaultValue, code, local.errorMessage() + "; remote evaluation failed: " + ErrorMapping.message(e));
+      return counters.failed(
+          error(defaultValue, code, local.errorMessage() + "; remote evaluation failed: " + ErrorMapping.message(e)));
     }
   }
 

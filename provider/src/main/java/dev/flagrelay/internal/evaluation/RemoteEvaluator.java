@@ -10,6 +10,8 @@ import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.stats.EvaluationCounters;
+import dev.flagrelay.internal.stats.EvaluationCounters.Source;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ProviderEvaluation;
@@ -42,6 +44,7 @@ public final class RemoteEvaluator implements Evaluator {
   private final SingleFlight singleFlight;
   private final EventRecorder events;
   private final Clock clock;
+  private final EvaluationCounters counters;
   /**
    * The wall clock read at one monotonic reading. A cache hit already read the monotonic clock to
    * judge freshness; its event's creation date (whole seconds) is derived from that reading, and
@@ -56,6 +59,18 @@ public final class RemoteEvaluator implements Evaluator {
    */
   public RemoteEvaluator(
       RelayClient relay, EvaluationCache cache, SingleFlight singleFlight, EventRecorder events, Clock clock) {
+    this(relay, cache, singleFlight, events, clock, new EvaluationCounters());
+  }
+
+  /** @param counters where each evaluation is counted, once */
+  public RemoteEvaluator(
+      RelayClient relay,
+      EvaluationCache cache,
+      SingleFlight singleFlight,
+      EventRecorder events,
+      Clock clock,
+      EvaluationCounters counters) {
+    this.counters = counters;
     this.relay = relay;
     this.cache = cache;
     this.singleFlight = singleFlight;
@@ -70,15 +85,15 @@ public final class RemoteEvaluator implements Evaluator {
   public <T> ProviderEvaluation<T> evaluate(
       String flagKey, FlagType<T> type, T defaultValue, EvaluationContext context) {
     if (flagKey == null) {
-      return error(defaultValue, ErrorCode.GENERAL, "flag key is null");
+      return failed(defaultValue, ErrorCode.GENERAL, "flag key is null");
     }
     ContextSnapshot snapshot;
     try {
       snapshot = ContextSnapshot.of(context);
     } catch (ConcurrentModificationException e) {
-      return error(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
+      return failed(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
     } catch (ContextTooDeepException e) {
-      return error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
+      return failed(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
     }
     return cache == null
         ? fromRelay(flagKey, type, defaultValue, snapshot)
@@ -104,9 +119,9 @@ public final class RemoteEvaluator implements Evaluator {
   private <T> ProviderEvaluation<T> fromRelay(
       String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot snapshot) {
     try {
-      return answer(flagKey, type, defaultValue, relay.evaluate(flagKey, snapshot), null);
+      return counters.answered(Source.RELAY, answer(flagKey, type, defaultValue, relay.evaluate(flagKey, snapshot), null));
     } catch (RelayException e) {
-      return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
+      return counters.failed(error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e)));
     }
   }
 
@@ -115,28 +130,41 @@ public final class RemoteEvaluator implements Evaluator {
     CacheKey key = new CacheKey(flagKey, snapshot);
     EvaluationCache.Lookup cached = cache.get(key);
     if (cached != null && cached.fresh()) {
-      return fromCache(key, type, defaultValue, cached, REASON_CACHED);
+      ProviderEvaluation<T> result = fromCache(key, type, defaultValue, cached, REASON_CACHED);
+      counters.hit(result.getErrorCode());
+      return result;
     }
+    return afterMiss(flagKey, type, defaultValue, snapshot, key);
+  }
+
+  /** No fresh answer in the cache: the relay, through the single flight, else a stale answer. */
+  private <T> ProviderEvaluation<T> afterMiss(
+      String flagKey, FlagType<T> type, T defaultValue, ContextSnapshot snapshot, CacheKey key) {
+    counters.miss();
     // The relay is asked even when a stale entry exists. If it cannot be reached, the cache is
     // looked up again rather than reusing this lookup: the flag may have been invalidated (it
     // changed on the relay) while the call was in flight, and then nothing old may be served.
     try {
       SingleFlight.Loaded loaded = singleFlight.load(key, () -> relay.evaluate(flagKey, snapshot));
       if (loaded.fromCache()) {
-        return fromCachedAnswer(key, type, defaultValue, loaded.answer(), REASON_CACHED);
+        return counters.answered(
+            Source.CACHE_AFTER_MISS, fromCachedAnswer(key, type, defaultValue, loaded.answer(), REASON_CACHED));
       }
       ProviderEvaluation<T> result = answer(flagKey, type, defaultValue, loaded.answer(), null);
       if (loaded.shared() && events != EventRecorder.NONE) {
         // The relay saw (and exported) the leader's evaluation only: report this one ourselves.
         events.record(featureEvent(key, loaded.answer(), result));
       }
-      return result;
+      return counters.answered(Source.RELAY, result);
     } catch (RelayException e) {
       EvaluationCache.Lookup fallback = e.unavailable() ? cache.get(key) : null;
       if (fallback != null) {
-        return fromCache(key, type, defaultValue, fallback, fallback.fresh() ? REASON_CACHED : REASON_STALE);
+        boolean fresh = fallback.fresh();
+        return counters.answered(
+            fresh ? Source.CACHE_AFTER_MISS : Source.STALE,
+            fromCache(key, type, defaultValue, fallback, fresh ? REASON_CACHED : REASON_STALE));
       }
-      return error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e));
+      return counters.failed(error(defaultValue, ErrorMapping.errorCode(e), ErrorMapping.message(e)));
     }
   }
 
@@ -206,6 +234,11 @@ public final class RemoteEvaluator implements Evaluator {
         .reason(reasonOverride != null ? reasonOverride : answer.reason())
         .flagMetadata(answer.flagMetadata())
         .build();
+  }
+
+  /** An error answer, counted. */
+  private <T> ProviderEvaluation<T> failed(T defaultValue, ErrorCode code, String message) {
+    return counters.failed(error(defaultValue, code, message));
   }
 
   private static <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message) {

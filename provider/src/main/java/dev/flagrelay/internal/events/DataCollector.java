@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,12 @@ public final class DataCollector implements EventRecorder {
   private final Duration flushInterval;
   private final Duration timeout;
   private final ScheduledThreadPoolExecutor sender;
+  /**
+   * Told of every event counted in {@link #droppedEvents()}, on the thread that dropped it: the
+   * concurrency suite accounts for events by identity, not by totals that a double count and a
+   * loss would balance.
+   */
+  private final Consumer<CollectorEvent> onDrop;
 
   private final ConcurrentLinkedDeque<CollectorEvent> pending = new ConcurrentLinkedDeque<>();
   /** Events in {@link #pending}: raised after an append, lowered after a successful poll. */
@@ -74,6 +81,8 @@ public final class DataCollector implements EventRecorder {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  /** Batches that failed for a transient reason (kept for the next flush); the sender's writes only. */
+  private final AtomicLong failedBatches = new AtomicLong();
   /**
    * Written by the sender thread only; read by {@link #record} so that a collector that keeps
    * failing is retried on the periodic schedule, not on every new event.
@@ -82,6 +91,18 @@ public final class DataCollector implements EventRecorder {
 
   public DataCollector(
       RelayClient relay, JsonCodec codec, int maxPendingEvents, Duration flushInterval, Duration timeout) {
+    this(relay, codec, maxPendingEvents, flushInterval, timeout, event -> {});
+  }
+
+  /** For the concurrency suite: {@code onDrop} hears of every event counted as dropped. */
+  public DataCollector(
+      RelayClient relay,
+      JsonCodec codec,
+      int maxPendingEvents,
+      Duration flushInterval,
+      Duration timeout,
+      Consumer<CollectorEvent> onDrop) {
+    this.onDrop = onDrop;
     this.relay = relay;
     this.codec = codec;
     this.flushThreshold = maxPendingEvents;
@@ -108,6 +129,7 @@ public final class DataCollector implements EventRecorder {
   public void record(CollectorEvent event) {
     if (closed.get()) {
       dropped.incrementAndGet();
+      onDrop.accept(event);
       logger.debug("event recorded after shutdown was dropped: {}", event);
       return;
     }
@@ -129,10 +151,12 @@ public final class DataCollector implements EventRecorder {
 
   /** Drops up to {@code count} of the oldest pending events, counted; logs nothing. */
   private void dropOldest(int count) {
-    for (int i = 0; i < count && pending.pollFirst() != null; i++) {
+    CollectorEvent event;
+    for (int i = 0; i < count && (event = pending.pollFirst()) != null; i++) {
       pendingCount.decrementAndGet();
       dropped.incrementAndGet();
       droppedUnreported.incrementAndGet();
+      onDrop.accept(event);
     }
   }
 
@@ -161,9 +185,11 @@ public final class DataCollector implements EventRecorder {
   /** Polls every pending event and counts each as dropped; returns how many it took. */
   private int dropAllPending() {
     int lost = 0;
-    while (pending.pollFirst() != null) {
+    CollectorEvent event;
+    while ((event = pending.pollFirst()) != null) {
       pendingCount.decrementAndGet();
       lost++;
+      onDrop.accept(event);
     }
     dropped.addAndGet(lost);
     return lost;
@@ -203,6 +229,7 @@ public final class DataCollector implements EventRecorder {
       onFailure(e);
     } catch (RuntimeException | Error e) {
       dropped.addAndGet(batch.size()); // A bug, not an outage: not retried, but counted.
+      batch.forEach(onDrop);
       throw e;
     } finally {
       batch.clear();
@@ -234,6 +261,7 @@ public final class DataCollector implements EventRecorder {
       return;
     }
     int size = batch.size();
+    failedBatches.incrementAndGet();
     requeue();
     if (!failing) {
       failing = true;
@@ -313,6 +341,11 @@ public final class DataCollector implements EventRecorder {
   /** Events in batches the collector refused with a 4xx other than 429. */
   public long rejectedEvents() {
     return rejected.get();
+  }
+
+  /** Batches that failed for a transient reason (I/O, timeout, 5xx, 429) and were kept. */
+  public long failedBatches() {
+    return failedBatches.get();
   }
 
   /** Events waiting to be sent. */

@@ -7,6 +7,7 @@ import dev.flagrelay.internal.relay.NotARelayException;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
+import dev.flagrelay.internal.stats.ChangeDetectionStatus;
 import dev.flagrelay.internal.stream.ChangeSignals;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,7 @@ public final class FlagChangePoller implements ChangeSignals {
   private final Listener listener;
   private final ScheduledThreadPoolExecutor executor;
   private final LongSupplier jitterSource;
+  private final ChangeDetectionStatus status;
 
   /** Whether start-up is done (a baseline was read); until then each poll retries it. */
   private boolean started;
@@ -116,6 +118,16 @@ public final class FlagChangePoller implements ChangeSignals {
 
   /** @param cache null when caching is off */
   public FlagChangePoller(RelayClient relay, EvaluationCache cache, Duration interval, Listener listener) {
+    this(relay, cache, interval, listener, new ChangeDetectionStatus(System::currentTimeMillis));
+  }
+
+  /**
+   * @param cache null when caching is off
+   * @param status told of every poll's outcome
+   */
+  public FlagChangePoller(
+      RelayClient relay, EvaluationCache cache, Duration interval, Listener listener, ChangeDetectionStatus status) {
+    this.status = Objects.requireNonNull(status, "status");
     this.relay = relay;
     this.cache = cache;
     this.interval = interval;
@@ -149,6 +161,7 @@ public final class FlagChangePoller implements ChangeSignals {
     etag = first.etag();
     baseline = first;
     started = true;
+    status.syncSucceeded();
     return Start.POLLING;
   }
 
@@ -268,6 +281,7 @@ public final class FlagChangePoller implements ChangeSignals {
   }
 
   private void onAnswered() {
+    status.syncSucceeded();
     if (failures > 0 || refusals > 0) {
       logger.info("flag-change poll succeeded again");
     }
@@ -329,6 +343,7 @@ public final class FlagChangePoller implements ChangeSignals {
 
   /** Counts a failed poll; polling always goes on. */
   private boolean onFailure(RelayException e) {
+    status.syncFailed();
     if (e instanceof RelayHttpException http && http.unauthorized()) {
       onRefused(http);
       return true;

@@ -4,6 +4,7 @@ import dev.flagrelay.internal.relay.FlagChangeEvent;
 import dev.flagrelay.internal.relay.FlagChangeStream;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.relay.RelayHttpException;
+import dev.flagrelay.internal.stats.ChangeDetectionStatus;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,6 +64,7 @@ public final class FlagChangeStreamer {
   private final LongSupplier nanoTime;
   private final DoubleSupplier random;
   private final Pause pause;
+  private final ChangeDetectionStatus status;
   private final Thread thread;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   /** The connection in use, closed by {@link #stop} to unblock the thread. */
@@ -70,7 +72,13 @@ public final class FlagChangeStreamer {
   private volatile boolean stopped;
 
   public FlagChangeStreamer(Supplier<FlagChangeStream> connections, ChangeSignals signals) {
-    this(connections, signals, System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), null);
+    this(connections, signals, new ChangeDetectionStatus(System::currentTimeMillis));
+  }
+
+  /** @param status told when the stream connects and when it ends */
+  public FlagChangeStreamer(
+      Supplier<FlagChangeStream> connections, ChangeSignals signals, ChangeDetectionStatus status) {
+    this(connections, signals, System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), null, status);
   }
 
   /** For tests: {@code pause}, when not null, replaces waiting on the clock. */
@@ -80,6 +88,17 @@ public final class FlagChangeStreamer {
       LongSupplier nanoTime,
       DoubleSupplier random,
       Pause pause) {
+    this(connections, signals, nanoTime, random, pause, new ChangeDetectionStatus(System::currentTimeMillis));
+  }
+
+  FlagChangeStreamer(
+      Supplier<FlagChangeStream> connections,
+      ChangeSignals signals,
+      LongSupplier nanoTime,
+      DoubleSupplier random,
+      Pause pause,
+      ChangeDetectionStatus status) {
+    this.status = status;
     this.connections = connections;
     this.signals = signals;
     this.nanoTime = nanoTime;
@@ -193,13 +212,16 @@ public final class FlagChangeStreamer {
     }
     long connectedAt = nanoTime.getAsLong();
     logger.debug("flag-change stream connected");
-    safely(signals::resync);
+    status.onStreamConnected();
     String reason;
     try {
+      safely(signals::resync);
       stream.read(new Forwarder());
       reason = "flag-change stream ended by the relay";
     } catch (RelayException e) {
       reason = e.getMessage();
+    } finally {
+      status.onStreamDisconnected();
     }
     boolean healthy = nanoTime.getAsLong() - connectedAt >= HEALTHY_AFTER.toNanos();
     return new Outcome(stopped ? End.STOPPED : End.DISCONNECTED, healthy, reason);
