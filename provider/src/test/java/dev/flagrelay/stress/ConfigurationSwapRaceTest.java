@@ -13,6 +13,7 @@ import dev.flagrelay.internal.evaluation.LocalEvaluator;
 import dev.flagrelay.internal.evaluation.RemoteEvaluator;
 import dev.flagrelay.internal.relay.ConfigurationAnswer;
 import dev.flagrelay.internal.relay.FeatureEvent;
+import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ProviderEvaluation;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,8 @@ class ConfigurationSwapRaceTest {
 
   private static Race.Outcome race(Holder holder) throws InterruptedException {
     ThreadLocal<FeatureEvent> recorded = new ThreadLocal<>();
-    EventRecorder events = event -> recorded.set((FeatureEvent) event);
+    EventRecorder events =
+        event -> recorded.set(event instanceof InProcessEvent local ? local.toFeatureEvent() : (FeatureEvent) event);
     LocalEvaluator evaluator =
         new LocalEvaluator(
             holder.reader(), new RemoteEvaluator(new StubRelay(), null, null, EventRecorder.NONE, Clock.systemUTC()),

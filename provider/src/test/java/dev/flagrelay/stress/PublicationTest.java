@@ -51,7 +51,8 @@ class PublicationTest {
           Map.entry("FlagChangePoller.failures", "the poller thread's only"),
           Map.entry("FlagChangePoller.refusals", "the poller thread's only"),
           Map.entry("ConfigurationRefresher.failures", "the refresher thread's only"),
-          Map.entry("ContextSnapshot$AttributesView$1$1.next", "an iterator, used by the thread that made it"));
+          Map.entry("ContextSnapshot$AttributesView$1$1.next", "an iterator, used by the thread that made it"),
+          Map.entry("EngineAttributes.copy", "a view of one evaluation's context, made and read by the evaluating thread"));
 
   private static final String FROZEN = Symptom.UNSAFE_PUBLICATION + ": a published collection accepted a change";
 

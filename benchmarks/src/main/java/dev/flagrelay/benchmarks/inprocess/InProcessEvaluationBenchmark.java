@@ -1,15 +1,20 @@
 package dev.flagrelay.benchmarks.inprocess;
 
-import dev.flagrelay.EvaluationMode;
 import dev.flagrelay.GoFeatureFlagProvider;
 import dev.flagrelay.GoFeatureFlagProviderOptions;
 import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.Contexts;
 import dev.flagrelay.benchmarks.workload.SdkClients;
 import dev.openfeature.sdk.Client;
+import dev.flagrelay.engine.EvaluationResult;
+import dev.flagrelay.engine.FlagConfiguration;
 import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.LayeredEvaluationContext;
+import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.providers.memory.Flag;
 import dev.openfeature.sdk.providers.memory.InMemoryProvider;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * next to, in the same run and with the same flag key and context: the SDK over its {@link
  * InMemoryProvider} (the floor) and the remote mode's cached hit (defaults, collector on). At 1, 2
  * and 4 threads (2 cores here).
+ *
+ * <p>To split the in-process cost, at 1 thread: the same through the SDK with data collection off;
+ * the provider alone ({@code getBooleanEvaluation} with the layered context the SDK would pass),
+ * collector on and off; and the engine alone on the same flag and attributes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,15 +61,7 @@ public class InProcessEvaluationBenchmark {
     public void setUp() {
       configurations = ConfigurationServer.start(InProcessWorkload.singleFlag());
       collector = RelayStub.start();
-      client =
-          SdkClients.ready(
-              "in-process",
-              new GoFeatureFlagProvider(
-                  GoFeatureFlagProviderOptions.builder()
-                      .endpoint(configurations.baseUrl())
-                      .dataCollectorBaseUrl(collector.baseUrl())
-                      .evaluationMode(EvaluationMode.IN_PROCESS)
-                      .build()));
+      client = SdkClients.ready("in-process", InProcessWorkload.inProcessProvider(configurations, collector));
       SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, context), "in-process warm-up");
     }
 
@@ -70,6 +71,78 @@ public class InProcessEvaluationBenchmark {
       System.out.println("in-process: relay evaluations " + collector.evaluations() + "; " + collector.summary());
       collector.close();
       configurations.close();
+    }
+  }
+
+  /** The in-process provider with data collection off. */
+  @State(Scope.Benchmark)
+  public static class InProcessNoCollector {
+    ConfigurationServer configurations;
+    Client client;
+    EvaluationContext context = InProcessWorkload.tenAttributes("user-1");
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      configurations = ConfigurationServer.start(InProcessWorkload.singleFlag());
+      client = SdkClients.ready("in-process-no-collector", InProcessWorkload.inProcessProvider(configurations, null));
+      SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, context), "in-process warm-up");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      SdkClients.shutdownAll();
+      configurations.close();
+    }
+  }
+
+  /** In-process providers called directly, without the SDK: collector on and off. */
+  @State(Scope.Benchmark)
+  public static class ProviderAlone {
+    ConfigurationServer configurations;
+    RelayStub collector;
+    GoFeatureFlagProvider collecting;
+    GoFeatureFlagProvider notCollecting;
+    /** The context the SDK hands the provider for an invocation context: a layered one. */
+    EvaluationContext layered =
+        new LayeredEvaluationContext(
+            ImmutableContext.EMPTY, ImmutableContext.EMPTY, ImmutableContext.EMPTY, InProcessWorkload.tenAttributes("user-1"));
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      configurations = ConfigurationServer.start(InProcessWorkload.singleFlag());
+      collector = RelayStub.start();
+      collecting = InProcessWorkload.inProcessProvider(configurations, collector);
+      collecting.initialize(null);
+      notCollecting = InProcessWorkload.inProcessProvider(configurations, null);
+      notCollecting.initialize(null);
+      SdkClients.requireTrue(collecting.getBooleanEvaluation(Contexts.FLAG, false, layered).getValue(), "provider alone");
+      SdkClients.requireTrue(notCollecting.getBooleanEvaluation(Contexts.FLAG, false, layered).getValue(), "provider alone");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      collecting.shutdown();
+      notCollecting.shutdown();
+      System.out.println("provider alone: " + collector.summary());
+      collector.close();
+      configurations.close();
+    }
+  }
+
+  /** The engine alone: the same flag and attributes as plain values, evaluated at a fixed date. */
+  @State(Scope.Benchmark)
+  public static class EngineAlone {
+    FlagConfiguration configuration = FlagConfiguration.parse(InProcessWorkload.singleFlag());
+    dev.flagrelay.engine.EvaluationContext context = InProcessWorkload.tenPlainAttributes("user-1");
+    Instant now = Instant.now();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      SdkClients.requireTrue(Boolean.TRUE.equals(evaluate().value()), "engine alone");
+    }
+
+    EvaluationResult evaluate() {
+      return configuration.evaluate(Contexts.FLAG, context, null, now);
     }
   }
 
@@ -136,6 +209,30 @@ public class InProcessEvaluationBenchmark {
   @Threads(4)
   public boolean inProcess_4threads(InProcess state) {
     return state.client.getBooleanValue(Contexts.FLAG, false, state.context);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public boolean inProcessNoCollector_1thread(InProcessNoCollector state) {
+    return state.client.getBooleanValue(Contexts.FLAG, false, state.context);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public ProviderEvaluation<Boolean> providerAlone_1thread(ProviderAlone state) {
+    return state.collecting.getBooleanEvaluation(Contexts.FLAG, false, state.layered);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public ProviderEvaluation<Boolean> providerAloneNoCollector_1thread(ProviderAlone state) {
+    return state.notCollecting.getBooleanEvaluation(Contexts.FLAG, false, state.layered);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public EvaluationResult engineAlone_1thread(EngineAlone state) {
+    return state.evaluate();
   }
 
   @Benchmark

@@ -1,5 +1,9 @@
 package dev.flagrelay.benchmarks.inprocess;
 
+import dev.flagrelay.EvaluationMode;
+import dev.flagrelay.GoFeatureFlagProvider;
+import dev.flagrelay.GoFeatureFlagProviderOptions;
+import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.Contexts;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ImmutableContext;
@@ -33,6 +37,38 @@ final class InProcessWorkload {
             "appVersion", new Value("2.7.1"),
             "sessions", new Value(128),
             "region", new Value("eu-west")));
+  }
+
+  /** {@link #tenAttributes} as the engine reads them: plain values, the targeting key apart. */
+  static dev.flagrelay.engine.EvaluationContext tenPlainAttributes(String targetingKey) {
+    return dev.flagrelay.engine.EvaluationContext.of(
+        targetingKey,
+        Map.of(
+            "email", targetingKey + "@example.com",
+            "company", "flagrelay",
+            "anonymous", false,
+            "plan", "pro",
+            "age", 34,
+            "country", "FR",
+            "beta", false,
+            "appVersion", "2.7.1",
+            "sessions", 128,
+            "region", "eu-west"));
+  }
+
+  /**
+   * An in-process provider (not initialised) over {@code configurations}, shipping events to
+   * {@code collector}, or collecting nothing when it is null.
+   */
+  static GoFeatureFlagProvider inProcessProvider(ConfigurationServer configurations, RelayStub collector) {
+    GoFeatureFlagProviderOptions.Builder options =
+        GoFeatureFlagProviderOptions.builder().endpoint(configurations.baseUrl()).evaluationMode(EvaluationMode.IN_PROCESS);
+    if (collector == null) {
+      options.disableDataCollection(true);
+    } else {
+      options.dataCollectorBaseUrl(collector.baseUrl());
+    }
+    return new GoFeatureFlagProvider(options.build());
   }
 
   /** {@code bench-flag}: three rules; for {@link #tenAttributes} the first two fail, the third matches (true). */

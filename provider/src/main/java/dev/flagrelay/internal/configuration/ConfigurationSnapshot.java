@@ -12,15 +12,19 @@ import java.util.Objects;
  * @param etag the {@code ETag} of the answer that carried it, verbatim; null when it had none
  * @param metadata the SDK metadata of this configuration's answers, built once each (it fills as
  *     flags are evaluated; every entry is immutable)
+ * @param events the feature events of this configuration's successful answers, built once each
+ *     (it fills as flags are evaluated; every entry is immutable)
  */
-public record ConfigurationSnapshot(FlagConfiguration configuration, String etag, FlagMetadataCache metadata) {
+public record ConfigurationSnapshot(
+    FlagConfiguration configuration, String etag, FlagMetadataCache metadata, AnswerEvents events) {
   public ConfigurationSnapshot {
     Objects.requireNonNull(configuration, "configuration");
     Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(events, "events");
   }
 
-  /** A snapshot whose metadata cache starts empty. */
+  /** A snapshot whose metadata and event caches start empty. */
   public ConfigurationSnapshot(FlagConfiguration configuration, String etag) {
-    this(configuration, etag, new FlagMetadataCache());
+    this(configuration, etag, new FlagMetadataCache(), new AnswerEvents());
   }
 }

@@ -242,6 +242,11 @@ public final class ContextSnapshot {
     return index >= 0 ? values[index] : null;
   }
 
+  /** Whether the snapshot has an attribute {@code name} (whose value may be null). */
+  public boolean contains(String name) {
+    return Arrays.binarySearch(names, name) >= 0;
+  }
+
   /** The targeting key if it is a string, else null. */
   public String targetingKey() {
     Object key = get(TARGETING_KEY);
@@ -287,7 +292,7 @@ public final class ContextSnapshot {
 
     @Override
     public boolean containsKey(Object key) {
-      return key instanceof String name && Arrays.binarySearch(names, name) >= 0;
+      return key instanceof String name && contains(name);
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.flagrelay.internal.evaluation;
 
 import dev.flagrelay.engine.EvaluationResult;
 import dev.flagrelay.engine.FlagConfiguration;
+import dev.flagrelay.internal.configuration.AnswerEvents;
 import dev.flagrelay.internal.configuration.ConfigurationSnapshot;
 import dev.flagrelay.internal.configuration.FlagMetadataCache;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.context.ContextTooDeepException;
+import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
+import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.flagrelay.internal.stats.EvaluationCounters;
 import dev.flagrelay.internal.stats.EvaluationCounters.Source;
@@ -19,9 +22,7 @@ import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * event's version all come from the same configuration, however many swaps happen meanwhile.
  * Every known flag whose {@code trackEvents} is not false yields one feature event ({@code source:
  * INPROCESS}), failures included; an unknown flag, a fallback and an unreadable context yield none.
+ *
+ * <p>Per evaluation it copies the caller's context once (the snapshot: the caller may change its
+ * objects afterwards) and nothing more: the engine reads the snapshot through a view, and a
+ * successful answer's metadata and feature event were built once per configuration.
  */
 public final class LocalEvaluator implements Evaluator {
   private static final Logger logger = LoggerFactory.getLogger(LocalEvaluator.class);
@@ -91,14 +96,15 @@ public final class LocalEvaluator implements Evaluator {
     } catch (ContextTooDeepException e) {
       return local(error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage()));
     }
-    EvaluationResult result = flags.evaluate(flagKey, engineContext(caller), null, clock.instant());
+    Instant now = clock.instant();
+    EvaluationResult result = flags.evaluate(flagKey, engineContext(caller), null, now);
     if (result.errorCode() == dev.flagrelay.engine.ErrorCode.PARSE_ERROR
         || result.errorCode() == dev.flagrelay.engine.ErrorCode.GENERAL) {
       return fallback(flagKey, type, defaultValue, caller, result); // Counted there.
     }
     ProviderEvaluation<T> answer = answer(flagKey, type, defaultValue, result, snapshot.metadata());
     if (events != EventRecorder.NONE && result.trackEvents()) {
-      events.record(featureEvent(flagKey, caller, result, answer));
+      events.record(event(flagKey, caller, result, answer, snapshot.events(), now.getEpochSecond()));
     }
     return local(answer);
   }
@@ -107,33 +113,12 @@ public final class LocalEvaluator implements Evaluator {
     return counters.answered(Source.IN_PROCESS, result);
   }
 
-  /** The context as the relay would read it from OFREP: attributes but the targeting key, instants as text. */
+  /**
+   * The context as the relay would read it from OFREP: attributes but the targeting key, instants
+   * as text; a view of the snapshot ({@link EngineAttributes}), nothing copied.
+   */
   static dev.flagrelay.engine.EvaluationContext engineContext(ContextSnapshot context) {
-    Map<String, Object> attributes = context.attributes();
-    Map<String, Object> plain = new HashMap<>(attributes.size() * 2);
-    for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
-      if (!attribute.getKey().equals(ContextSnapshot.TARGETING_KEY)) {
-        plain.put(attribute.getKey(), instantsAsText(attribute.getValue()));
-      }
-    }
-    return dev.flagrelay.engine.EvaluationContext.of(context.targetingKey(), plain);
-  }
-
-  private static Object instantsAsText(Object value) {
-    if (value instanceof Instant instant) {
-      return instant.toString(); // As the JSON of an OFREP request carries it.
-    }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> copy = new HashMap<>(map.size() * 2);
-      map.forEach((key, item) -> copy.put(String.valueOf(key), instantsAsText(item)));
-      return copy;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>(list.size());
-      list.forEach(item -> copy.add(instantsAsText(item)));
-      return copy;
-    }
-    return value;
+    return dev.flagrelay.engine.EvaluationContext.of(context.targetingKey(), new EngineAttributes(context));
   }
 
   private <T> ProviderEvaluation<T> fallback(
@@ -203,14 +188,37 @@ public final class LocalEvaluator implements Evaluator {
     }
   }
 
-  private FeatureEvent featureEvent(
-      String flagKey, ContextSnapshot context, EvaluationResult result, ProviderEvaluation<?> answer) {
+  /**
+   * The evaluation's feature event: a successful answer's shares the event built once per
+   * configuration ({@link AnswerEvents}); one that returned the caller's default carries it.
+   */
+  private static CollectorEvent event(
+      String flagKey,
+      ContextSnapshot context,
+      EvaluationResult result,
+      ProviderEvaluation<?> answer,
+      AnswerEvents answers,
+      long creationDate) {
+    if (answer.getErrorCode() == null
+        && result.reason() != dev.flagrelay.engine.Reason.DISABLED
+        && answer.getVariant() != null) {
+      return new InProcessEvent(
+          answers.of(flagKey, answer.getVariant(), result.value(), result.version()),
+          FeatureEvent.contextKind(context),
+          FeatureEvent.userKey(context),
+          creationDate);
+    }
+    return featureEvent(flagKey, context, result, answer, creationDate);
+  }
+
+  private static FeatureEvent featureEvent(
+      String flagKey, ContextSnapshot context, EvaluationResult result, ProviderEvaluation<?> answer, long creationDate) {
     boolean failed = answer.getErrorCode() != null;
     boolean callerDefault = failed || result.reason() == dev.flagrelay.engine.Reason.DISABLED;
     return new FeatureEvent(
         FeatureEvent.contextKind(context),
         FeatureEvent.userKey(context),
-        clock.millis() / 1000,
+        creationDate,
         flagKey,
         failed || answer.getVariant() == null ? FeatureEvent.SDK_DEFAULT_VARIANT : answer.getVariant(),
         callerDefault ? plain(answer.getValue()) : result.value(),

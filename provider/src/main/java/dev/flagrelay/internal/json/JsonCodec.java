@@ -1,5 +1,6 @@
 package dev.flagrelay.internal.json;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +15,7 @@ import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FlagChangeEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
+import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayDecodeException;
 import dev.flagrelay.internal.relay.TrackingEvent;
@@ -21,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -134,6 +137,7 @@ public final class JsonCodec {
    */
   public void writeCollectorEnvelope(Collection<? extends CollectorEvent> events, OutputStream out) {
     Map<ServedAnswer, SerializedString> encodedHits = new IdentityHashMap<>();
+    Map<FeatureEvent, SerializedString> encodedAnswers = new IdentityHashMap<>();
     long second = Long.MIN_VALUE;
     SerializedString secondText = null; // Most hits of a batch share a handful of seconds.
     try (JsonGenerator json = factory.createGenerator(out)) {
@@ -155,6 +159,13 @@ public final class JsonCodec {
           // Both are copied as UTF-8 bytes kept by the SerializedString: no per-hit encoding.
           json.writeRawValue(head);
           json.writeRaw(secondText);
+        } else if (event instanceof InProcessEvent local) {
+          SerializedString answer = encodedAnswers.get(local.answer());
+          if (answer == null) {
+            answer = new SerializedString(encodeAnswerFields(local.answer()));
+            encodedAnswers.put(local.answer(), answer);
+          }
+          writeInProcessEvent(json, local, answer);
         } else {
           writeEvent(json, event);
         }
@@ -188,6 +199,43 @@ public final class JsonCodec {
     return whole.substring(0, whole.length() - tail.length());
   }
 
+  /**
+   * An in-process evaluation, field for field as its {@link InProcessEvent#toFeatureEvent}: who,
+   * written per event; the answer's fields, copied as encoded once for the batch; then when.
+   */
+  private static void writeInProcessEvent(JsonGenerator json, InProcessEvent event, SerializedString answer)
+      throws IOException {
+    json.writeStartObject();
+    writeWhoFields(json, event.contextKind(), event.userKey());
+    json.writeRaw(answer); // From the comma before "key" to the colon after "creationDate".
+    json.writeRaw(Long.toString(event.creationDate()));
+    json.writeEndObject();
+  }
+
+  /**
+   * The fields of {@code event} from {@code "key"} to {@code "source"}, then {@code
+   * "creationDate":}, as raw JSON that continues an object whose last field was written already.
+   */
+  private String encodeAnswerFields(FeatureEvent event) {
+    // Through the same UTF-8 generator as a whole event, so that the bytes are the same (it writes
+    // a character outside the BMP as an escaped surrogate pair, a Writer-based one as is).
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(192);
+    try (JsonGenerator json = factory.createGenerator(bytes, JsonEncoding.UTF8)) {
+      json.writeStartObject();
+      writeAnswerFields(json, event);
+      json.writeNumberField("creationDate", 0);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String whole = bytes.toString(StandardCharsets.UTF_8);
+    String tail = "0}";
+    if (!whole.startsWith("{") || !whole.endsWith(tail)) {
+      throw new IllegalStateException("unexpected feature event encoding: " + whole);
+    }
+    return "," + whole.substring(1, whole.length() - tail.length());
+  }
+
   private static void writeEvent(JsonGenerator json, CollectorEvent event) throws IOException {
     json.writeStartObject();
     if (event instanceof FeatureEvent feature) {
@@ -209,9 +257,18 @@ public final class JsonCodec {
 
   /** Every field of a feature event but its creation date. */
   private static void writeFeatureFields(JsonGenerator json, FeatureEvent feature) throws IOException {
+    writeWhoFields(json, feature.contextKind(), feature.userKey());
+    writeAnswerFields(json, feature);
+  }
+
+  private static void writeWhoFields(JsonGenerator json, String contextKind, String userKey) throws IOException {
     json.writeStringField("kind", "feature");
-    json.writeStringField("contextKind", feature.contextKind());
-    json.writeStringField("userKey", feature.userKey());
+    json.writeStringField("contextKind", contextKind);
+    json.writeStringField("userKey", userKey);
+  }
+
+  /** A feature event's fields from {@code key} to {@code source}. */
+  private static void writeAnswerFields(JsonGenerator json, FeatureEvent feature) throws IOException {
     json.writeStringField("key", feature.key());
     json.writeStringField("variation", feature.variation());
     json.writeFieldName("value");

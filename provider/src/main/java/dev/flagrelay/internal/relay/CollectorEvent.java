@@ -1,7 +1,10 @@
 package dev.flagrelay.internal.relay;
 
-/** One event for the relay's data collector; see {@link FeatureEvent}, {@link CacheHitEvent} and {@link TrackingEvent}. */
-public sealed interface CollectorEvent permits FeatureEvent, CacheHitEvent, TrackingEvent {
+/**
+ * One event for the relay's data collector; see {@link FeatureEvent}, {@link CacheHitEvent}, {@link
+ * InProcessEvent} and {@link TrackingEvent}.
+ */
+public sealed interface CollectorEvent permits FeatureEvent, CacheHitEvent, InProcessEvent, TrackingEvent {
   /** The targeting key, or {@code undefined-targetingKey}. */
   String userKey();
 

@@ -52,6 +52,18 @@ public record FeatureEvent(
     return new FeatureEvent(contextKind, userKey, date, key, variation, value, failed, version, source);
   }
 
+  /**
+   * The event of every successful in-process evaluation of {@code flagKey} that answers {@code
+   * variation} with {@code value}, built once per configuration; each evaluation supplies its
+   * context kind, user key and creation date ({@link InProcessEvent}), left here as {@code null},
+   * {@code null} and 0.
+   *
+   * @param version the flag's version, {@code ""} when it has none
+   */
+  public static FeatureEvent evaluatedInProcess(String flagKey, String variation, Object value, String version) {
+    return new FeatureEvent(null, null, 0, flagKey, variation, value, false, version, SOURCE_INPROCESS);
+  }
+
   /** {@code anonymousUser} only when the context's {@code anonymous} is the boolean true. */
   public static String contextKind(ContextSnapshot context) {
     return Boolean.TRUE.equals(context.get("anonymous")) ? "anonymousUser" : "user";

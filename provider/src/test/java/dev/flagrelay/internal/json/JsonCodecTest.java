@@ -12,6 +12,7 @@ import dev.flagrelay.internal.relay.ServedAnswer;
 import dev.flagrelay.internal.relay.CollectorEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.FlagChanges;
+import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayDecodeException;
 import dev.flagrelay.internal.relay.TrackingEvent;
@@ -562,5 +563,48 @@ class JsonCodecTest {
     assertThat(sent.get(0).get("userKey").asText()).isEqualTo("u\"1");
     assertThat(sent.get(2).get("value")).isEqualTo(sent.get(0).get("value"));
     assertThat(sent.get(2).get("value").get(2).get("x").asBoolean()).isTrue();
+  }
+
+  @Test
+  void collectorEnvelope_inProcessEvents_byteForByteTheEnvelopeOfTheEquivalentFeatureEvents() {
+    Map<String, Object> objectValue = new LinkedHashMap<>();
+    objectValue.put("colour", "bleu é 🚀");
+    objectValue.put("sizes", List.of(1L, 2.5, Map.of("nested", List.of())));
+    objectValue.put("none", null);
+    FeatureEvent onTrue = FeatureEvent.evaluatedInProcess("bench-flag", "on", true, "3");
+    FeatureEvent object = FeatureEvent.evaluatedInProcess("clé \"objet\"", "var\u00e9", objectValue, "");
+    List<CollectorEvent> events =
+        List.of(
+            new InProcessEvent(onTrue, "user", "user-1", 1_690_000_000L),
+            new InProcessEvent(object, "anonymousUser", "🚀 \"quoted\" back\\slash \u0001 tab\t é", 1_690_000_001L),
+            new TrackingEvent("user", "u1", 7L, "checkout", Map.of("targetingKey", "u1"), Map.of()),
+            new InProcessEvent(onTrue, "anonymousUser", "user-2", 1_690_000_001L),
+            new InProcessEvent(FeatureEvent.evaluatedInProcess("n", "big", 1.0e300, "v1.2"), "user", "", 0L),
+            featureEvent(),
+            new CacheHitEvent(
+                served("my-flag", Map.of("targetingKey", "u1"), new RelayAnswer(Map.of("color", "blue"), "on", "TARGETING_MATCH", Map.of("version", "v7"))),
+                5L),
+            new InProcessEvent(object, "user", "undefined-targetingKey", Long.MAX_VALUE));
+    List<CollectorEvent> asFeatureEvents =
+        events.stream().map(event -> event instanceof InProcessEvent local ? local.toFeatureEvent() : event).toList();
+
+    String compact = new String(codec.collectorEnvelope(events), UTF_8);
+    String full = new String(codec.collectorEnvelope(asFeatureEvents), UTF_8);
+
+    assertThat(compact).isEqualTo(full);
+  }
+
+  @Test
+  void collectorEnvelope_inProcessEvent_theFieldsTheRelayExpects() {
+    InProcessEvent event =
+        new InProcessEvent(FeatureEvent.evaluatedInProcess("bench-flag", "on", true, "3"), "user", "user-1", 1_690_000_000L);
+
+    String sent = new String(codec.collectorEnvelope(List.of(event)), UTF_8);
+
+    assertThat(sent)
+        .endsWith(
+            "\"events\":[{\"kind\":\"feature\",\"contextKind\":\"user\",\"userKey\":\"user-1\",\"key\":\"bench-flag\","
+                + "\"variation\":\"on\",\"value\":true,\"default\":false,\"version\":\"3\",\"source\":\"INPROCESS\","
+                + "\"creationDate\":1690000000}]}");
   }
 }
