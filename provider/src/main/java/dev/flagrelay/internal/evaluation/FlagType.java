@@ -1,6 +1,7 @@
 package dev.flagrelay.internal.evaluation;
 
 import dev.openfeature.sdk.ImmutableStructure;
+import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -144,5 +145,14 @@ public final class FlagType<T> {
       return new Value(List.copyOf(items));
     }
     return new Value(raw.toString());
+  }
+
+  /** A value as the collector encodes it: an SDK {@code Value} unwrapped, a structure as a map. */
+  static Object plain(Object value) {
+    if (value instanceof Value sdkValue) {
+      Object inner = sdkValue.asObject();
+      return inner instanceof Structure structure ? structure.asObjectMap() : inner;
+    }
+    return value;
   }
 }

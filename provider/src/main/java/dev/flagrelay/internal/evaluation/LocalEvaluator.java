@@ -18,8 +18,6 @@ import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
-import dev.openfeature.sdk.Structure;
-import dev.openfeature.sdk.Value;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ConcurrentModificationException;
@@ -221,18 +219,10 @@ public final class LocalEvaluator implements Evaluator {
         creationDate,
         flagKey,
         failed || answer.getVariant() == null ? FeatureEvent.SDK_DEFAULT_VARIANT : answer.getVariant(),
-        callerDefault ? plain(answer.getValue()) : result.value(),
+        callerDefault ? FlagType.plain(answer.getValue()) : result.value(),
         failed,
         result.version() == null ? "" : result.version(),
         FeatureEvent.SOURCE_INPROCESS);
-  }
-
-  private static Object plain(Object value) {
-    if (value instanceof Value sdkValue) {
-      Object inner = sdkValue.asObject();
-      return inner instanceof Structure structure ? structure.asObjectMap() : inner;
-    }
-    return value;
   }
 
   private static String describe(Object value) {

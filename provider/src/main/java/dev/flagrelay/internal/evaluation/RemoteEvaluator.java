@@ -16,8 +16,6 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
-import dev.openfeature.sdk.Structure;
-import dev.openfeature.sdk.Value;
 import java.time.Clock;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
@@ -260,18 +258,10 @@ public final class RemoteEvaluator implements Evaluator {
         clock.millis() / 1000,
         key.flagKey(),
         failed || result.getVariant() == null ? SDK_DEFAULT_VARIANT : result.getVariant(),
-        failed || answer.value() == null ? plain(result.getValue()) : answer.value(),
+        failed || answer.value() == null ? FlagType.plain(result.getValue()) : answer.value(),
         failed,
         answer.version(),
         FeatureEvent.SOURCE_PROVIDER_CACHE);
-  }
-
-  private static Object plain(Object value) {
-    if (value instanceof Value sdkValue) {
-      Object inner = sdkValue.asObject();
-      return inner instanceof Structure structure ? structure.asObjectMap() : inner;
-    }
-    return value;
   }
 
   private static String jsonType(Object raw) {
