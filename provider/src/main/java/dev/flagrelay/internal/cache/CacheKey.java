@@ -8,13 +8,14 @@ import dev.flagrelay.internal.context.ContextSnapshot;
  *
  * <p>{@code equals} and {@code hashCode} are written out: every cache hit runs them, and the
  * record's generated versions (an {@code invokedynamic} per call site) profiled as the single
- * largest cost of a hit.
+ * largest cost of a hit. A {@link ProbeKey} of the same flag and context is equal to it, both ways.
  */
 public record CacheKey(String flagKey, ContextSnapshot context) {
   @Override
   public boolean equals(Object other) {
     return this == other
-        || (other instanceof CacheKey that && flagKey.equals(that.flagKey) && context.equals(that.context));
+        || (other instanceof CacheKey that && flagKey.equals(that.flagKey) && context.equals(that.context))
+        || (other instanceof ProbeKey probe && probe.equals(this));
   }
 
   @Override

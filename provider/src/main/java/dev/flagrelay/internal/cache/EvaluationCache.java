@@ -3,6 +3,7 @@ package dev.flagrelay.internal.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.flagrelay.internal.context.ContextProbe;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.ServedAnswer;
@@ -78,7 +79,20 @@ public final class EvaluationCache {
 
   /** The current entry for {@code key}, fresh or stale, or null. */
   public Lookup get(CacheKey key) {
-    Entry entry = entries.getIfPresent(key);
+    return lookUp(key);
+  }
+
+  /**
+   * The current entry for {@code flagKey} and the context {@code context} reads in place, fresh
+   * or stale, or null: the same entry {@link #get(CacheKey)} finds for a snapshot of that context.
+   */
+  public Lookup get(String flagKey, ContextProbe context) {
+    return lookUp(new ProbeKey(flagKey, context));
+  }
+
+  /** @param key a {@link CacheKey} or a {@link ProbeKey}, which are equal for the same context */
+  private Lookup lookUp(Object key) {
+    Entry entry = entries.asMap().get(key);
     if (entry == null) {
       return null;
     }
@@ -92,7 +106,7 @@ public final class EvaluationCache {
       entries.asMap().remove(key, entry); // Past TTL and grace: never served again.
       return null;
     }
-    return new Lookup(entry.answer(), age < ttlNanos, entry.answer().value() != null ? entry : null, now);
+    return new Lookup(entry.key(), entry.answer(), age < ttlNanos, entry.answer().value() != null ? entry : null, now);
   }
 
   /** Takes the stamp a relay call for {@code flagKey} must carry to be stored. */
@@ -181,11 +195,12 @@ public final class EvaluationCache {
   /**
    * A cached answer and whether it is still within its TTL.
    *
+   * @param key the entry's own key: its context equals the one looked up
    * @param served the cached answer, for the collector event of a successful hit on it; null
    *     when the answer has no value
    * @param nanoTime the clock reading the freshness was judged by
    */
-  public record Lookup(RelayAnswer answer, boolean fresh, ServedAnswer served, long nanoTime) {}
+  public record Lookup(CacheKey key, RelayAnswer answer, boolean fresh, ServedAnswer served, long nanoTime) {}
 
   /**
    * One cached answer. Its key is the cache's own and its answer is shared, so an entry is one

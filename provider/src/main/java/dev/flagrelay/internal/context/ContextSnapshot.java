@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -27,8 +28,9 @@ import java.util.Set;
  * and {@code Map}s of those.
  *
  * <p>Design: the attributes are two parallel arrays sorted by name, so a snapshot costs two small
- * arrays instead of a hash map, and equality is two array comparisons. This is on every cached
- * evaluation. An {@code ImmutableContext} (alone, or as the only non-empty layer the SDK wraps) is
+ * arrays instead of a hash map, and equality is two array comparisons. A cached hit on an SDK
+ * {@code ImmutableContext} builds no snapshot at all: {@link ContextProbe} hashes and compares the
+ * SDK's own attributes against the cached snapshot, and a snapshot is only built on a miss. An {@code ImmutableContext} (alone, or as the only non-empty layer the SDK wraps) is
  * read without the SDK's defensive copies ({@link SdkContexts}); anything else is read key by key
  * ({@code keySet} and {@code getValue}), because the SDK's whole-map views deep-copy every layer.
  *
@@ -56,7 +58,22 @@ public final class ContextSnapshot {
   private ContextSnapshot(String[] names, Object[] values) {
     this.names = names;
     this.values = values;
-    this.hash = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
+    int sum = 0;
+    for (int i = 0; i < names.length; i++) {
+      sum += attributeHash(names[i], Objects.hashCode(values[i]));
+    }
+    this.hash = sum;
+  }
+
+  /**
+   * One attribute's share of a snapshot's hash code, which is the sum of these: a sum does not
+   * depend on the order the attributes are read in, so {@link ContextProbe} computes the same hash
+   * from the SDK's own map without sorting it. The multiply and shift keep two contexts that swap
+   * values between attributes from colliding.
+   */
+  static int attributeHash(String name, int valueHash) {
+    int h = (31 * name.hashCode() + valueHash) * 0x9E3779B9;
+    return h ^ (h >>> 16);
   }
 
   /**
@@ -240,6 +257,16 @@ public final class ContextSnapshot {
   public Object get(String name) {
     int index = Arrays.binarySearch(names, name);
     return index >= 0 ? values[index] : null;
+  }
+
+  /** The name of the attribute at {@code index}, in name order; for {@link ContextProbe}. */
+  String nameAt(int index) {
+    return names[index];
+  }
+
+  /** The frozen value of the attribute at {@code index}; for {@link ContextProbe}. */
+  Object valueAt(int index) {
+    return values[index];
   }
 
   /** Whether the snapshot has an attribute {@code name} (whose value may be null). */

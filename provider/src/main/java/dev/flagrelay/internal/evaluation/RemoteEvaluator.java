@@ -3,6 +3,7 @@ package dev.flagrelay.internal.evaluation;
 import dev.flagrelay.internal.cache.CacheKey;
 import dev.flagrelay.internal.cache.EvaluationCache;
 import dev.flagrelay.internal.cache.SingleFlight;
+import dev.flagrelay.internal.context.ContextProbe;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.context.ContextTooDeepException;
 import dev.flagrelay.internal.relay.CacheHitEvent;
@@ -85,6 +86,12 @@ public final class RemoteEvaluator implements Evaluator {
     if (flagKey == null) {
       return failed(defaultValue, ErrorCode.GENERAL, "flag key is null");
     }
+    EvaluationCache.Lookup inPlace = cache == null ? null : lookUpInPlace(flagKey, context);
+    if (inPlace != null && inPlace.fresh()) {
+      ProviderEvaluation<T> result = fromCache(inPlace.key(), type, defaultValue, inPlace, REASON_CACHED);
+      counters.hit(result.getErrorCode());
+      return result;
+    }
     ContextSnapshot snapshot;
     try {
       snapshot = ContextSnapshot.of(context);
@@ -96,6 +103,16 @@ public final class RemoteEvaluator implements Evaluator {
     return cache == null
         ? fromRelay(flagKey, type, defaultValue, snapshot)
         : fromCacheOrRelay(flagKey, type, defaultValue, snapshot);
+  }
+
+  /**
+   * The cached answer for {@code context} read in place, without copying it into a snapshot; null
+   * when there is none or the context cannot be read in place. A fresh answer is a hit; anything
+   * else takes the snapshot path, which looks again.
+   */
+  private EvaluationCache.Lookup lookUpInPlace(String flagKey, EvaluationContext context) {
+    ContextProbe probe = ContextProbe.of(context);
+    return probe == null ? null : cache.get(flagKey, probe);
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.flagrelay.internal.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagrelay.internal.context.ContextProbe;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.testing.Answers;
+import dev.openfeature.sdk.ImmutableContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -291,5 +293,94 @@ class EvaluationCacheTest {
     assertThat(lookup.served().context()).isEqualTo(key("f", "u1").context());
     assertThat(lookup.served().event(7L).userKey()).isEqualTo("u1");
     assertThat(lookup.served().event(7L).creationDate()).isEqualTo(7L);
+  }
+
+  // Lookups of an SDK context read in place (issue 16): the same entries as its snapshot finds.
+
+  private static ContextProbe probe(String user) {
+    return ContextProbe.of(new ImmutableContext(user));
+  }
+
+  @Test
+  void probeLookup_findsTheEntryStoredUnderASnapshotOfTheSameContext() {
+    EvaluationCache cache = cache(TTL);
+    CacheKey stored = key("f", "u1");
+    store(cache, stored, ANSWER);
+
+    EvaluationCache.Lookup lookup = cache.get("f", probe("u1"));
+
+    assertThat(lookup).isNotNull();
+    assertThat(lookup.fresh()).isTrue();
+    assertThat(lookup.answer()).isEqualTo(ANSWER);
+    assertThat(lookup.key()).isSameAs(cache.get(stored).key()).isEqualTo(stored);
+  }
+
+  @Test
+  void probeLookup_otherContextWithTheSameHashCodeOrOtherFlag_notFound() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "Aa"), ANSWER);
+
+    assertThat(probe("BB").hashCode()).isEqualTo(probe("Aa").hashCode());
+    assertThat(cache.get("f", probe("BB"))).isNull();
+    assertThat(cache.get("g", probe("Aa"))).isNull();
+  }
+
+  @Test
+  void probeKeyAndCacheKeyOfTheSameContext_equalBothWaysWithEqualHashCodes() {
+    ProbeKey probe = new ProbeKey("f", probe("u1"));
+    CacheKey key = key("f", "u1");
+
+    assertThat(probe.equals(key)).isTrue();
+    assertThat(key.equals(probe)).isTrue();
+    assertThat(probe.hashCode()).isEqualTo(key.hashCode());
+    assertThat(key.equals(new ProbeKey("f", probe("u2")))).isFalse();
+  }
+
+  @Test
+  void probeLookup_pastTheTtl_staleThenGone() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), ANSWER);
+
+    advance(TTL);
+    assertThat(cache.get("f", probe("u1")).fresh()).isFalse();
+    advance(GRACE);
+    assertThat(cache.get("f", probe("u1"))).isNull();
+    assertThat(cache.estimatedSize()).isZero();
+  }
+
+  @Test
+  void probeLookup_afterTheFlagIsInvalidated_null() {
+    EvaluationCache cache = cache(TTL);
+    store(cache, key("f", "u1"), ANSWER);
+
+    cache.invalidateFlags(List.of("f"));
+
+    assertThat(cache.get("f", probe("u1"))).isNull();
+  }
+
+  /**
+   * An entry whose write passed its stamp check just before the flag was invalidated is in the
+   * map with a stamp that is no longer current: a lookup in place checks the stamp too.
+   */
+  @Test
+  void probeLookup_entryStoredJustAsItsFlagWasInvalidated_notServed() {
+    EvaluationCache[] cache = new EvaluationCache[1];
+    boolean[] interleaved = {false};
+    cache[0] =
+        new EvaluationCache(
+            100,
+            TTL,
+            GRACE,
+            () -> {
+              if (!interleaved[0]) {
+                interleaved[0] = true; // Between the write's check and its store.
+                cache[0].invalidateFlags(List.of("f"));
+              }
+              return ticker.get();
+            });
+    store(cache[0], key("f", "u1"), ANSWER);
+
+    assertThat(interleaved[0]).isTrue();
+    assertThat(cache[0].get("f", probe("u1"))).isNull();
   }
 }

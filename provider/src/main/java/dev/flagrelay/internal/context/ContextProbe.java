@@ -1,0 +1,176 @@
+package dev.flagrelay.internal.context;
+
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.Structure;
+import dev.openfeature.sdk.Value;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An SDK context read in place, to look a cached answer up without copying it: its hash code is
+ * the one {@link ContextSnapshot#of} would give a snapshot of it, and {@link #matches} is true
+ * exactly when that snapshot would equal the given one.
+ *
+ * <p>Only contexts {@link SdkContexts} reads without copies (an {@code ImmutableContext}, alone or
+ * as the only non-empty layer) have a probe: nothing changes their attributes, so reading them
+ * twice, once to hash and once to compare, sees the same values. Anything else, and any context a
+ * snapshot would refuse (nested deeper than {@link ContextSnapshot#MAX_DEPTH}, a list value with
+ * items that are not values), has none: the caller builds a snapshot, which fails the same way it
+ * always did.
+ *
+ * <p>The comparison mirrors the snapshot's: a scalar equals the frozen value it would have been
+ * copied to ({@code Integer} 1 is not {@code Double} 1.0), a structure equals a frozen map with
+ * the same names and equal values, a list a frozen list with equal items in order, and a null
+ * value (or a value holding null) equals null.
+ */
+public final class ContextProbe {
+  private final Map<String, Value> attributes;
+  private final int hash;
+
+  private ContextProbe(Map<String, Value> attributes, int hash) {
+    this.attributes = attributes;
+    this.hash = hash;
+  }
+
+  /** A probe of {@code context}, or null when it must be copied into a snapshot instead. */
+  public static ContextProbe of(EvaluationContext context) {
+    Map<String, Value> attributes = context == null ? Map.of() : SdkContexts.immutableAttributes(context);
+    if (attributes == null) {
+      return null;
+    }
+    try {
+      return new ContextProbe(attributes, hash(attributes));
+    } catch (NotReadableInPlace e) {
+      return null;
+    }
+  }
+
+  /** Whether a snapshot of this context would equal {@code snapshot}. */
+  public boolean matches(ContextSnapshot snapshot) {
+    if (snapshot.hashCode() != hash || snapshot.size() != attributes.size()) {
+      return false;
+    }
+    for (int i = 0; i < snapshot.size(); i++) {
+      String name = snapshot.nameAt(i);
+      Value value = attributes.get(name);
+      if ((value == null && !attributes.containsKey(name)) || !matches(value, snapshot.valueAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The same as {@link ContextSnapshot#hashCode} of a snapshot of this context. */
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  /** Probes are compared with snapshots ({@link #matches}), never with each other. */
+  @Override
+  public boolean equals(Object other) {
+    return this == other;
+  }
+
+  private static int hash(Map<String, Value> attributes) {
+    int sum = 0;
+    for (Map.Entry<String, Value> attribute : attributes.entrySet()) {
+      sum += ContextSnapshot.attributeHash(attribute.getKey(), hash(attribute.getValue(), 1));
+    }
+    return sum;
+  }
+
+  /** {@code Objects.hashCode} of the value a snapshot would freeze {@code value} to, at {@code depth}. */
+  private static int hash(Value value, int depth) {
+    if (value == null) {
+      return 0;
+    }
+    if (depth > ContextSnapshot.MAX_DEPTH) {
+      throw new NotReadableInPlace(); // The snapshot throws ContextTooDeepException: let it.
+    }
+    Object inner = value.asObject();
+    if (isScalar(inner)) {
+      return Objects.hashCode(inner);
+    }
+    if (inner instanceof Structure structure) {
+      int sum = 0; // As a frozen map's hashCode: the sum of its entries' key ^ value.
+      for (Map.Entry<String, Value> field : structure.asUnmodifiableMap().entrySet()) {
+        sum += Objects.hashCode(field.getKey()) ^ hash(field.getValue(), depth + 1);
+      }
+      return sum;
+    }
+    if (inner instanceof List) {
+      List<Value> items = value.asList();
+      if (items == null) {
+        throw new NotReadableInPlace(); // Items that are not values: the snapshot fails on them.
+      }
+      int h = 1; // As a frozen list's hashCode.
+      for (Value item : items) {
+        h = 31 * h + hash(item, depth + 1);
+      }
+      return h;
+    }
+    return inner.hashCode();
+  }
+
+  /** Whether {@code frozen} equals the value a snapshot would freeze {@code value} to. */
+  private static boolean matches(Value value, Object frozen) {
+    Object inner = value == null ? null : value.asObject();
+    if (isScalar(inner)) {
+      return Objects.equals(inner, frozen);
+    }
+    if (inner instanceof Structure structure) {
+      return frozen instanceof Map<?, ?> fields && matchesFields(structure.asUnmodifiableMap(), fields);
+    }
+    if (inner instanceof List) {
+      List<Value> items = value.asList();
+      return items != null && frozen instanceof List<?> frozenItems && matchesItems(items, frozenItems);
+    }
+    return Objects.equals(inner, frozen);
+  }
+
+  private static boolean matchesFields(Map<String, Value> fields, Map<?, ?> frozen) {
+    if (fields.size() != frozen.size()) {
+      return false;
+    }
+    for (Map.Entry<String, Value> field : fields.entrySet()) {
+      Object frozenValue = frozen.get(field.getKey());
+      if ((frozenValue == null && !frozen.containsKey(field.getKey())) || !matches(field.getValue(), frozenValue)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean matchesItems(List<Value> items, List<?> frozen) {
+    if (items.size() != frozen.size()) {
+      return false;
+    }
+    Iterator<?> frozenItems = frozen.iterator();
+    for (Value item : items) {
+      if (!matches(item, frozenItems.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The values a snapshot keeps as they are, tested by class first: an interface test that fails
+   * on a {@code String} walks its secondary supers (see {@code ContextSnapshot.freeze}).
+   */
+  private static boolean isScalar(Object inner) {
+    return inner == null || inner instanceof String || inner instanceof Boolean || inner instanceof Number
+        || inner instanceof Instant;
+  }
+
+  /** A context a snapshot would refuse; the probe gives way and the snapshot reports it. */
+  private static final class NotReadableInPlace extends RuntimeException {
+    NotReadableInPlace() {
+      super(null, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.flagrelay.internal.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableStructure;
+import dev.openfeature.sdk.LayeredEvaluationContext;
+import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.MutableStructure;
+import dev.openfeature.sdk.Value;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A context read in place hashes and compares exactly as a snapshot of it would: the cache finds
+ * through a probe the entry, and only the entry, that it would find through a snapshot.
+ */
+class ContextProbeTest {
+  private static final int CONTEXTS = 20_000;
+
+  private static final String[] NAMES = {"targetingKey", "email", "plan", "age", "rate", "Aa", "BB", "nested", "tags"};
+  private static final String[] STRINGS = {"a", "b", "Aa", "BB", "", "pro", "free"};
+  private static final Instant[] INSTANTS = {Instant.EPOCH, Instant.parse("2026-12-06T10:15:30Z")};
+
+  /** Random contexts from small pools, so that equal contexts and equal hash codes both happen often. */
+  private static final class Contexts {
+    private final Random random;
+
+    Contexts(long seed) {
+      random = new Random(seed);
+    }
+
+    ImmutableContext next() {
+      Map<String, Value> attributes = new HashMap<>();
+      int size = random.nextInt(5);
+      for (int i = 0; i < size; i++) {
+        attributes.put(NAMES[random.nextInt(NAMES.length)], value(1));
+      }
+      return random.nextInt(4) == 0
+          ? new ImmutableContext(attributes)
+          : new ImmutableContext(STRINGS[random.nextInt(STRINGS.length)], attributes);
+    }
+
+    private Value value(int depth) {
+      switch (random.nextInt(depth < 4 ? 10 : 8)) {
+        case 0:
+          return new Value(STRINGS[random.nextInt(STRINGS.length)]);
+        case 1:
+          return new Value(random.nextBoolean());
+        case 2:
+          return new Value(random.nextInt(3)); // Integer 1 ...
+        case 3:
+          return new Value((double) random.nextInt(3)); // ... is not Double 1.0
+        case 4:
+          return new Value((long) random.nextInt(3));
+        case 5:
+          return new Value(INSTANTS[random.nextInt(INSTANTS.length)]);
+        case 6:
+          return new Value();
+        case 7:
+          return null;
+        case 8:
+          Map<String, Value> fields = new HashMap<>();
+          int size = random.nextInt(3);
+          for (int i = 0; i < size; i++) {
+            fields.put(STRINGS[random.nextInt(STRINGS.length)], value(depth + 1));
+          }
+          return new Value(new ImmutableStructure(fields));
+        default:
+          List<Value> items = new ArrayList<>();
+          int length = random.nextInt(3);
+          for (int i = 0; i < length; i++) {
+            Value item = value(depth + 1);
+            items.add(item == null ? new Value() : item);
+          }
+          return new Value(items);
+      }
+    }
+  }
+
+  @Test
+  void randomContexts_probeHashAndMatchAgreeWithSnapshotsBothWays() {
+    Contexts first = new Contexts(16);
+    Contexts same = new Contexts(16); // The same sequence, built again: equal contexts, other objects.
+    Contexts other = new Contexts(4);
+    int equalPairs = 0;
+    int equalHashesUnequal = 0;
+    for (int i = 0; i < CONTEXTS; i++) {
+      ImmutableContext a = first.next();
+      ImmutableContext b = i % 3 == 0 ? same.next() : other.next();
+      if (i % 3 != 0) {
+        same.next();
+      }
+      ContextSnapshot snapshotA = ContextSnapshot.of(a);
+      ContextSnapshot snapshotB = ContextSnapshot.of(b);
+      ContextProbe probeA = ContextProbe.of(a);
+      ContextProbe probeB = ContextProbe.of(b);
+      boolean equal = snapshotA.equals(snapshotB);
+
+      assertThat(probeA).as("context %s", a).isNotNull();
+      assertThat(probeA.hashCode()).as("hash of %s", a).isEqualTo(snapshotA.hashCode());
+      assertThat(probeA.matches(snapshotA)).as("%s matches its own snapshot", a).isTrue();
+      assertThat(probeA.matches(ContextSnapshot.of(new MutableContext(a.getTargetingKey(), a.asMap()))))
+          .as("%s matches the snapshot of its mutable copy", a)
+          .isTrue();
+      assertThat(probeA.matches(snapshotB)).as("%s vs %s", a, b).isEqualTo(equal);
+      assertThat(probeB.matches(snapshotA)).as("%s vs %s", b, a).isEqualTo(equal);
+      if (equal) {
+        equalPairs++;
+        assertThat(probeB.hashCode()).isEqualTo(probeA.hashCode());
+      } else if (snapshotA.hashCode() == snapshotB.hashCode()) {
+        equalHashesUnequal++;
+      }
+    }
+    // The property is only tested if both kinds of pair occurred.
+    assertThat(equalPairs).isGreaterThan(CONTEXTS / 4);
+    assertThat(CONTEXTS - equalPairs).isGreaterThan(CONTEXTS / 4);
+    assertThat(equalHashesUnequal).as("unequal pairs with equal hash codes (Aa/BB)").isGreaterThan(0);
+  }
+
+  @Test
+  void integerAndDoubleOfTheSameNumber_doNotMatch() {
+    ContextProbe integer = ContextProbe.of(new ImmutableContext("u1", Map.of("n", new Value(1))));
+
+    assertThat(integer.matches(ContextSnapshot.of(new ImmutableContext("u1", Map.of("n", new Value(1.0)))))).isFalse();
+    assertThat(integer.matches(ContextSnapshot.of(new ImmutableContext("u1", Map.of("n", new Value(1)))))).isTrue();
+  }
+
+  @Test
+  void nullValueAndMissingAttribute_doNotMatch() {
+    ContextProbe withNull = ContextProbe.of(new ImmutableContext("u1", Map.of("n", new Value())));
+
+    assertThat(withNull.matches(ContextSnapshot.of(new ImmutableContext("u1")))).isFalse();
+    assertThat(withNull.matches(ContextSnapshot.of(new ImmutableContext("u1", Map.of("m", new Value()))))).isFalse();
+    assertThat(withNull.matches(ContextSnapshot.of(new ImmutableContext("u1", Map.of("n", new Value()))))).isTrue();
+  }
+
+  @Test
+  void valuesSwappedBetweenAttributes_differentHashCodesAndNoMatch() {
+    ImmutableContext ab = new ImmutableContext("u1", Map.of("x", new Value("a"), "y", new Value("b")));
+    ImmutableContext ba = new ImmutableContext("u1", Map.of("x", new Value("b"), "y", new Value("a")));
+
+    assertThat(ContextProbe.of(ab).hashCode()).isNotEqualTo(ContextProbe.of(ba).hashCode());
+    assertThat(ContextProbe.of(ab).matches(ContextSnapshot.of(ba))).isFalse();
+  }
+
+  @Test
+  void nullContext_matchesTheEmptySnapshot() {
+    assertThat(ContextProbe.of(null).matches(ContextSnapshot.EMPTY)).isTrue();
+    assertThat(ContextProbe.of(null).hashCode()).isEqualTo(ContextSnapshot.EMPTY.hashCode());
+  }
+
+  @Test
+  void immutableContextAsTheOnlyLayer_readInPlace() {
+    ImmutableContext invocation = new ImmutableContext("u1", Map.of("plan", new Value("pro")));
+    LayeredEvaluationContext layered =
+        new LayeredEvaluationContext(ImmutableContext.EMPTY, null, new ImmutableContext(), invocation);
+
+    ContextProbe probe = ContextProbe.of(layered);
+
+    assertThat(probe).isNotNull();
+    assertThat(probe.matches(ContextSnapshot.of(invocation))).isTrue();
+  }
+
+  @Test
+  void mutableOrSeveralLayeredContexts_notReadInPlace() {
+    ImmutableContext client = new ImmutableContext("client-key", Map.of("region", new Value("eu")));
+    ImmutableContext invocation = new ImmutableContext("u3", Map.of("plan", new Value("pro")));
+    EvaluationContext mutable = new MutableContext("u4").add("plan", "free");
+
+    assertThat(ContextProbe.of(mutable)).isNull();
+    assertThat(ContextProbe.of(new LayeredEvaluationContext(null, null, client, invocation))).isNull();
+    assertThat(ContextProbe.of(new LayeredEvaluationContext(null, null, null, mutable))).isNull();
+  }
+
+  /** A value whose structures nest {@code levels} deep: the attribute's value is level 1. */
+  private static Value nested(int levels) {
+    Value current = new Value("x");
+    for (int level = 1; level < levels; level++) {
+      current = new Value(new ImmutableStructure(Map.of("child", current)));
+    }
+    return current;
+  }
+
+  @Test
+  void contextDeeperThanMaxDepth_notReadInPlace_soTheSnapshotRejectsIt() {
+    ImmutableContext tooDeep = new ImmutableContext("u1", Map.of("deep", nested(ContextSnapshot.MAX_DEPTH + 1)));
+    ImmutableContext deepest = new ImmutableContext("u1", Map.of("deep", nested(ContextSnapshot.MAX_DEPTH)));
+
+    assertThat(ContextProbe.of(tooDeep)).isNull();
+    assertThat(ContextProbe.of(deepest).matches(ContextSnapshot.of(deepest))).isTrue();
+    assertThat(ContextProbe.of(deepest).hashCode()).isEqualTo(ContextSnapshot.of(deepest).hashCode());
+  }
+
+  @Test
+  void nestedMutableStructureInsideAnImmutableContext_comparedByContent() {
+    MutableStructure company = new MutableStructure().add("name", "acme").add("size", 3);
+    ImmutableContext context = new ImmutableContext("u1", Map.of("company", new Value(company)));
+    ImmutableContext otherSize =
+        new ImmutableContext("u1", Map.of("company", new Value(new MutableStructure().add("name", "acme").add("size", 4))));
+
+    assertThat(ContextProbe.of(context).matches(ContextSnapshot.of(context))).isTrue();
+    assertThat(ContextProbe.of(context).matches(ContextSnapshot.of(otherSize))).isFalse();
+  }
+}
