@@ -26,39 +26,62 @@ class ContextProbeTest {
 
   private static final String[] NAMES = {"targetingKey", "email", "plan", "age", "rate", "Aa", "BB", "nested", "tags"};
   private static final String[] STRINGS = {"a", "b", "Aa", "BB", "", "pro", "free"};
+  /** "Aa" and "BB" have the same hash code, and so do Integer 1 and Long 1. */
+  private static final String[] COLLIDING = {"Aa", "BB"};
   private static final Instant[] INSTANTS = {Instant.EPOCH, Instant.parse("2026-12-06T10:15:30Z")};
 
-  /** Random contexts from small pools, so that equal contexts and equal hash codes both happen often. */
+  /**
+   * Random contexts from small pools, so that equal contexts and equal hash codes both happen
+   * often. Tiny contexts (two colliding names, two colliding strings, the number 1 as Integer,
+   * Long and Double) make near misses: contexts that differ in one detail with equal hash codes.
+   */
   private static final class Contexts {
     private final Random random;
+    private final boolean tiny;
 
-    Contexts(long seed) {
-      random = new Random(seed);
+    Contexts(long seed, boolean tiny) {
+      this.random = new Random(seed);
+      this.tiny = tiny;
+    }
+
+    private String name() {
+      return tiny ? COLLIDING[random.nextInt(2)] : NAMES[random.nextInt(NAMES.length)];
+    }
+
+    private String string() {
+      return tiny ? COLLIDING[random.nextInt(2)] : STRINGS[random.nextInt(STRINGS.length)];
+    }
+
+    private int number() {
+      return tiny ? 1 : random.nextInt(3);
     }
 
     ImmutableContext next() {
       Map<String, Value> attributes = new HashMap<>();
-      int size = random.nextInt(5);
+      int size = random.nextInt(tiny ? 3 : 5);
       for (int i = 0; i < size; i++) {
-        attributes.put(NAMES[random.nextInt(NAMES.length)], value(1));
+        attributes.put(name(), value(1));
+      }
+      if (tiny) {
+        return new ImmutableContext(attributes);
       }
       return random.nextInt(4) == 0
           ? new ImmutableContext(attributes)
-          : new ImmutableContext(STRINGS[random.nextInt(STRINGS.length)], attributes);
+          : new ImmutableContext(string(), attributes);
     }
 
     private Value value(int depth) {
-      switch (random.nextInt(depth < 4 ? 10 : 8)) {
+      switch (random.nextInt(depth < (tiny ? 3 : 4) ? 10 : 8)) {
         case 0:
-          return new Value(STRINGS[random.nextInt(STRINGS.length)]);
+          return new Value(string());
         case 1:
           return new Value(random.nextBoolean());
         case 2:
-          return new Value(random.nextInt(3)); // Integer 1 ...
+          return new Value(number()); // Integer 1 ...
         case 3:
-          return new Value((double) random.nextInt(3)); // ... is not Double 1.0
+          return new Value((double) number()); // ... is not Double 1.0 ...
         case 4:
-          return new Value((long) random.nextInt(3));
+          return new Value((long) number()); // ... nor Long 1
         case 5:
           return new Value(INSTANTS[random.nextInt(INSTANTS.length)]);
         case 6:
@@ -69,7 +92,7 @@ class ContextProbeTest {
           Map<String, Value> fields = new HashMap<>();
           int size = random.nextInt(3);
           for (int i = 0; i < size; i++) {
-            fields.put(STRINGS[random.nextInt(STRINGS.length)], value(depth + 1));
+            fields.put(string(), value(depth + 1));
           }
           return new Value(new ImmutableStructure(fields));
         default:
@@ -86,9 +109,18 @@ class ContextProbeTest {
 
   @Test
   void randomContexts_probeHashAndMatchAgreeWithSnapshotsBothWays() {
-    Contexts first = new Contexts(16);
-    Contexts same = new Contexts(16); // The same sequence, built again: equal contexts, other objects.
-    Contexts other = new Contexts(4);
+    agreeWithSnapshots(false);
+  }
+
+  @Test
+  void tinyRandomContexts_nearMissesWithEqualHashCodes_probeMatchAgreesWithSnapshotsBothWays() {
+    agreeWithSnapshots(true);
+  }
+
+  private static void agreeWithSnapshots(boolean tiny) {
+    Contexts first = new Contexts(16, tiny);
+    Contexts same = new Contexts(16, tiny); // The same sequence, built again: equal contexts, other objects.
+    Contexts other = new Contexts(4, tiny);
     int equalPairs = 0;
     int equalHashesUnequal = 0;
     for (int i = 0; i < CONTEXTS; i++) {
@@ -121,7 +153,56 @@ class ContextProbeTest {
     // The property is only tested if both kinds of pair occurred.
     assertThat(equalPairs).isGreaterThan(CONTEXTS / 4);
     assertThat(CONTEXTS - equalPairs).isGreaterThan(CONTEXTS / 4);
-    assertThat(equalHashesUnequal).as("unequal pairs with equal hash codes (Aa/BB)").isGreaterThan(0);
+    assertThat(equalHashesUnequal).as("unequal pairs with equal hash codes").isGreaterThan(tiny ? 200 : 0);
+  }
+
+  /** {@code attributeHash("a", -3007)} is 0: a snapshot with that attribute more has the same hash. */
+  @Test
+  void oneAttributeMoreWhoseShareOfTheHashIsZero_noMatch() {
+    ImmutableContext one = new ImmutableContext(Map.of("x", new Value(1)));
+    ImmutableContext more = new ImmutableContext(Map.of("x", new Value(1), "a", new Value(-31 * "a".hashCode())));
+
+    assertThat(ContextSnapshot.of(more).hashCode()).isEqualTo(ContextSnapshot.of(one).hashCode());
+    assertThat(ContextProbe.of(one).matches(ContextSnapshot.of(more))).isFalse();
+    assertThat(ContextProbe.of(more).matches(ContextSnapshot.of(one))).isFalse();
+  }
+
+  @Test
+  void nullFieldAgainstAnotherNullFieldWithACollidingName_noMatch() {
+    Map<String, Value> aa = new HashMap<>();
+    aa.put("Aa", null);
+    Map<String, Value> bb = new HashMap<>();
+    bb.put("BB", new Value());
+    ImmutableContext first = new ImmutableContext(Map.of("s", new Value(new ImmutableStructure(aa))));
+    ImmutableContext second = new ImmutableContext(Map.of("s", new Value(new ImmutableStructure(bb))));
+
+    assertThat(ContextSnapshot.of(first).hashCode()).isEqualTo(ContextSnapshot.of(second).hashCode());
+    assertThat(ContextProbe.of(first).matches(ContextSnapshot.of(second))).isFalse();
+    assertThat(ContextProbe.of(second).matches(ContextSnapshot.of(first))).isFalse();
+  }
+
+  /** [1] and [1, -960] have the same list hash code (32). */
+  @Test
+  void listAndALongerListWithTheSameHashCode_noMatch() {
+    ImmutableContext shorter = new ImmutableContext(Map.of("l", new Value(List.of(new Value(1)))));
+    ImmutableContext longer = new ImmutableContext(Map.of("l", new Value(List.of(new Value(1), new Value(-960)))));
+
+    assertThat(ContextSnapshot.of(shorter).hashCode()).isEqualTo(ContextSnapshot.of(longer).hashCode());
+    assertThat(ContextProbe.of(shorter).matches(ContextSnapshot.of(longer))).isFalse();
+    assertThat(ContextProbe.of(longer).matches(ContextSnapshot.of(shorter))).isFalse();
+  }
+
+  /** A map entry whose key and value have the same hash code adds 0 to the map's hash code. */
+  @Test
+  void oneFieldMoreWhoseShareOfTheHashIsZero_noMatch() {
+    ImmutableContext one = new ImmutableContext(Map.of("s", new Value(new ImmutableStructure(Map.of("x", new Value(1))))));
+    ImmutableContext more =
+        new ImmutableContext(
+            Map.of("s", new Value(new ImmutableStructure(Map.of("x", new Value(1), "a", new Value("a".hashCode()))))));
+
+    assertThat(ContextSnapshot.of(more).hashCode()).isEqualTo(ContextSnapshot.of(one).hashCode());
+    assertThat(ContextProbe.of(one).matches(ContextSnapshot.of(more))).isFalse();
+    assertThat(ContextProbe.of(more).matches(ContextSnapshot.of(one))).isFalse();
   }
 
   @Test
