@@ -243,12 +243,15 @@ public final class RemoteEvaluator implements Evaluator {
           .flagMetadata(answer.flagMetadata())
           .build();
     }
-    return ProviderEvaluation.<T>builder()
-        .value(value)
-        .variant(answer.variant())
-        .reason(reasonOverride != null ? reasonOverride : answer.reason())
-        .flagMetadata(answer.flagMetadata())
-        .build();
+    // The constructor rather than the builder: this is every cache hit, and the builder's calls
+    // profiled at a few percent of one.
+    return new ProviderEvaluation<>(
+        value,
+        answer.variant(),
+        reasonOverride != null ? reasonOverride : answer.reason(),
+        null,
+        null,
+        answer.flagMetadata());
   }
 
   /** An error answer, counted. */
