@@ -133,7 +133,8 @@ class CacheRaceTest {
     int threads = 4;
     int late = threads - 1;
     AtomicInteger held = new AtomicInteger();
-    int[] callsBefore = new int[1];
+    int[] callsBefore = new int[1]; // The late thread's only.
+    boolean[] cachedBefore = new boolean[1]; // The late thread's only: an earlier round cached the answer.
     Race.Outcome outcome =
         Race.run(
             threads,
@@ -143,7 +144,7 @@ class CacheRaceTest {
               roundOfThread.set(round);
               try {
                 if (thread == late) {
-                  holdAtNextRead.set(round > 0); // Round 0 has no entry yet: nothing has expired.
+                  holdAtNextRead.set(cachedBefore[0]); // The first round has no entry yet: nothing has expired.
                 } else {
                   pause(ThreadLocalRandom.current().nextInt(64));
                 }
@@ -151,7 +152,7 @@ class CacheRaceTest {
                 if (!"v1".equals(value)) {
                   out.report(Symptom.STALE_AFTER_INVALIDATION, "expiring answered " + value);
                 }
-                if (thread == late && round > 0 && !holdAtNextRead.get()) {
+                if (thread == late && cachedBefore[0] && !holdAtNextRead.get()) {
                   held.incrementAndGet();
                 }
               } finally {
@@ -168,12 +169,13 @@ class CacheRaceTest {
                 if (calls != 1) {
                   out.report(Symptom.DUPLICATE_RELAY_CALL, "round " + round + ": " + calls + " relay calls for one expired entry");
                 }
+                cachedBefore[0] = true;
                 others.remove(round);
                 everyone.remove(round);
               }
             });
-    assertClean(outcome, 50);
-    assertThat(held).as("rounds in which the late caller was held at an expired entry").hasValueGreaterThan(40);
+    assertClean(outcome, 20);
+    assertThat(held).as("rounds in which the late caller was held at an expired entry").hasValueGreaterThan(10);
   }
 
   /**

@@ -163,9 +163,10 @@ class InvalidationRaceTest {
                 current.lockstepDone.countDown();
               }
             });
-    assertClean(outcome, 20);
-    assertThat(firstUses).as("first uses checked").hasValueGreaterThan(10_000);
-    assertThat(slowCallsHeld).as("slow calls held in flight across the first uses").hasValueGreaterThan(10);
+    // Rounds are long (512 flags in lockstep); what must not be vacuous is the number of first uses.
+    assertClean(outcome, 2);
+    assertThat(firstUses).as("first uses checked").hasValueGreaterThan(2_000);
+    assertThat(slowCallsHeld).as("slow calls held in flight across the first uses").hasValueGreaterThan(1);
   }
 
   /** Flags each lockstep round uses: more than any per-flag counter map bounded below that would hold. */

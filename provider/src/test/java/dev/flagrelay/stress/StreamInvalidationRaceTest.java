@@ -74,13 +74,19 @@ class StreamInvalidationRaceTest {
     assertThat(outcome.events).as("events announced").isGreaterThanOrEqualTo(outcome.rounds - 1);
   }
 
+  /**
+   * The twin is caught either way its race shows: a handler of the change answered the old value
+   * ({@code STALE_ON_EVENT}), or the old answer was written back after the invalidation and served
+   * once the change had been announced ({@code STALE_LEFT_BEHIND}); which comes first depends on
+   * the scheduler, and the run stops at the first.
+   */
   @Test
-  void announceBeforeInvalidating_isCaught_asStaleOnEvent() throws Exception {
+  void announceBeforeInvalidating_isCaught_asStaleOnEventOrLeftBehind() throws Exception {
     Outcome outcome = run(Rig::announceThenInvalidate, Duration.ofSeconds(10), true);
 
     assertThat(outcome.violations).as("the racy twin must be caught").isNotEmpty();
-    assertThat(outcome.violations).allSatisfy(violation -> assertThat(violation).startsWith("STALE_"));
-    assertThat(outcome.violations).anySatisfy(violation -> assertThat(violation).startsWith("STALE_ON_EVENT"));
+    assertThat(outcome.violations)
+        .allSatisfy(violation -> assertThat(violation).matches("(STALE_ON_EVENT|STALE_LEFT_BEHIND): .*"));
   }
 
   private record Outcome(int rounds, long events, List<String> violations) {}
