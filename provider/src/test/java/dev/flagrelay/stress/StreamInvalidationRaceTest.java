@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,7 +130,8 @@ class StreamInvalidationRaceTest {
         new RemoteEvaluator(relay, cache, new SingleFlight(cache, Duration.ofSeconds(5)), EventRecorder.NONE, Clock.systemUTC());
     final FlagChangePoller poller = new FlagChangePoller(relay, cache, Duration.ofMillis(1), this);
     final List<String> violations = new CopyOnWriteArrayList<>();
-    final Map<String, CountDownLatch> announced = new ConcurrentHashMap<>();
+    /** How many times each flag was announced: its addition (by a poll), then its change. */
+    final Map<String, AtomicLong> announcements = new ConcurrentHashMap<>();
     final AtomicLong events = new AtomicLong();
     /** The twin's announcing thread; unused by the real path. */
     final ExecutorService twinThread = Executors.newSingleThreadExecutor();
@@ -153,7 +153,7 @@ class StreamInvalidationRaceTest {
           violations.add("STALE_ON_EVENT: " + flag + " answered " + value + " to a handler of its change to v" + expected);
         }
         events.incrementAndGet();
-        announced.computeIfAbsent(flag, f -> new CountDownLatch(1)).countDown();
+        announcements.computeIfAbsent(flag, f -> new AtomicLong()).incrementAndGet();
       }
     }
 
@@ -262,14 +262,31 @@ class StreamInvalidationRaceTest {
     }
   }
 
-  /** Caches version 1, changes the flag on the relay, then delivers the stream event. */
+  /**
+   * Adds the flag on the relay (version 1) and waits until a poll has announced its addition;
+   * then caches version 1, changes the flag on the relay, and delivers the stream event. Waiting
+   * for the addition keeps the handler's check exact: an announcement of the addition that ran
+   * after the change (the poll saw version 1) would be judged against version 2 and answered,
+   * rightly, from a version 1 entry the change's own invalidation had not reached yet.
+   */
   private static void writer(Rig rig, String flag) throws InterruptedException {
+    rig.relay.version(flag);
+    awaitAnnouncements(rig, flag, 1, "its addition");
     rig.evaluate(flag);
     rig.relay.versions.get(flag).incrementAndGet();
     rig.signals.flagsChanged(List.of(flag));
-    CountDownLatch announced = rig.announced.computeIfAbsent(flag, f -> new CountDownLatch(1));
-    if (!announced.await(5, TimeUnit.SECONDS)) {
-      rig.violations.add("EXCEPTION_ESCAPED: " + flag + " was never announced");
+    awaitAnnouncements(rig, flag, 2, "its change");
+  }
+
+  private static void awaitAnnouncements(Rig rig, String flag, long count, String what) throws InterruptedException {
+    AtomicLong seen = rig.announcements.computeIfAbsent(flag, f -> new AtomicLong());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (seen.get() < count) {
+      if (System.nanoTime() > deadline) {
+        rig.violations.add("EXCEPTION_ESCAPED: " + flag + ": " + what + " was never announced");
+        return;
+      }
+      Thread.sleep(0, 100_000);
     }
   }
 
