@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The miss path against its floor, per pass: RelayMissBenchmark's provider and bare OkHttp POST
-p50/p99 at 1 and 8 threads from the same pass, their ratios, and the medians over the passes.
+p50/p99 at 1 and 8 threads from the same pass, their ratios, and the medians over the passes; and
+from the pass's log, the median over the measurement iterations of the process CPU per request.
 
-Usage: benchmarks/scripts/miss_table.py PREFIX   (reads PREFIX-before-pass*.txt, PREFIX-after-pass*.txt)
+Usage: benchmarks/scripts/miss_table.py PREFIX
+  (reads PREFIX-{before,after}-pass*.txt and the .log next to each)
 """
 import glob
 import re
@@ -20,6 +22,21 @@ def read(path):
             if m:
                 side = "provider" if m.group(1) == "provider" else "bare"
                 values[(side, m.group(2), "p" + m.group(3))] = float(m.group(4).replace(",", ""))
+    log = path[: -len(".txt")] + ".log"
+    cpu, current = {}, None
+    try:
+        with open(log, encoding="utf-8") as f:
+            for line in f:
+                bench = re.match(r"^# Benchmark: .*RelayMissBenchmark\.(\w+?)_(\d)threads?$", line.strip())
+                if bench:
+                    current = ("provider" if bench.group(1) == "provider" else "bare", bench.group(2))
+                measured = re.match(r"^Iteration\s+\d+: cpu per request: ([\d.]+) us", line)
+                if measured and current:
+                    cpu.setdefault(current, []).append(float(measured.group(1)))
+    except FileNotFoundError:
+        pass
+    for (side, threads), samples in cpu.items():
+        values[(side, threads, "cpu")] = statistics.median(samples)
     return values
 
 
@@ -32,7 +49,7 @@ def main():
             values = read(path)
             run = re.search(r"pass(\d+)", path).group(1)
             for threads in ("1", "8"):
-                for pct in ("p50", "p99"):
+                for pct in ("p50", "p99", "cpu"):
                     p, b = values.get(("provider", threads, pct)), values.get(("bare", threads, pct))
                     if p is None or b is None:
                         continue
