@@ -2,6 +2,7 @@ package dev.flagrelay.stress;
 
 import static dev.flagrelay.stress.RaceAssertions.assertCaught;
 import static dev.flagrelay.stress.RaceAssertions.assertClean;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagrelay.internal.cache.EvaluationCache;
 import dev.flagrelay.internal.cache.SingleFlight;
@@ -93,6 +94,88 @@ class CacheRaceTest {
   void cacheWithoutGenerations_isCaught_asStaleAfterInvalidation() throws Exception {
     ScriptedRelay relay = new ScriptedRelay();
     assertCaught(Race.hunt(() -> invalidationInFlight(relay, new CheckThenAct(relay))), Symptom.STALE_AFTER_INVALIDATION);
+  }
+
+  /**
+   * Each round the answer cached in the round before has expired (the cache's clock moves on by
+   * twice the TTL) and every thread asks for it again: one relay call per round. The last thread
+   * is held at its first look in the cache (the clock reading that finds the entry expired) until
+   * every other thread has its answer, so the leader has refreshed the entry and left its flight:
+   * the late caller starts a flight of its own and must find the refreshed answer there, not call
+   * the relay a second time. The seam is the cache's own clock; the hold makes the window (a miss
+   * just before the previous leader stored and left) happen every round, not by chance.
+   */
+  @Test
+  void realCache_stampedeOnAnExpiredEntry_aLateCallerFindsTheRefreshedAnswer() throws Exception {
+    ScriptedRelay relay = new ScriptedRelay();
+    relay.jitter = true;
+    ThreadLocal<Integer> roundOfThread = new ThreadLocal<>();
+    ThreadLocal<Boolean> holdAtNextRead = ThreadLocal.withInitial(() -> false);
+    Map<Integer, CountDownLatch> others = new ConcurrentHashMap<>();
+    Map<Integer, CountDownLatch> everyone = new ConcurrentHashMap<>();
+    long step = 2 * TimeUnit.MINUTES.toNanos(1);
+    EvaluationCache cache =
+        new EvaluationCache(
+            10_000,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(10),
+            () -> {
+              int round = roundOfThread.get();
+              if (holdAtNextRead.get()) {
+                holdAtNextRead.set(false);
+                awaitAll(others.get(round)); // The entry was found expired: let the others finish first.
+              }
+              return round * step;
+            });
+    RemoteEvaluator evaluator =
+        new RemoteEvaluator(
+            relay, cache, new SingleFlight(cache, Duration.ofSeconds(5)), EventRecorder.NONE, Clock.systemUTC());
+    int threads = 4;
+    int late = threads - 1;
+    AtomicInteger held = new AtomicInteger();
+    int[] callsBefore = new int[1]; // The late thread's only.
+    boolean[] cachedBefore = new boolean[1]; // The late thread's only: an earlier round cached the answer.
+    Race.Outcome outcome =
+        Race.run(
+            threads,
+            (thread, round, out) -> {
+              CountDownLatch othersDone = others.computeIfAbsent(round, r -> new CountDownLatch(threads - 1));
+              CountDownLatch allDone = everyone.computeIfAbsent(round, r -> new CountDownLatch(threads));
+              roundOfThread.set(round);
+              try {
+                if (thread == late) {
+                  holdAtNextRead.set(cachedBefore[0]); // The first round has no entry yet: nothing has expired.
+                } else {
+                  pause(ThreadLocalRandom.current().nextInt(64));
+                }
+                String value = evaluator.evaluate("expiring", FlagType.STRING, "default", USER).getValue();
+                if (!"v1".equals(value)) {
+                  out.report(Symptom.STALE_AFTER_INVALIDATION, "expiring answered " + value);
+                }
+                if (thread == late && cachedBefore[0] && !holdAtNextRead.get()) {
+                  held.incrementAndGet();
+                }
+              } finally {
+                holdAtNextRead.set(false);
+                if (thread != late) {
+                  othersDone.countDown();
+                }
+                allDone.countDown();
+              }
+              if (thread == late) {
+                awaitAll(allDone);
+                int calls = relay.calls("expiring") - callsBefore[0];
+                callsBefore[0] += calls;
+                if (calls != 1) {
+                  out.report(Symptom.DUPLICATE_RELAY_CALL, "round " + round + ": " + calls + " relay calls for one expired entry");
+                }
+                cachedBefore[0] = true;
+                others.remove(round);
+                everyone.remove(round);
+              }
+            });
+    assertClean(outcome, 20);
+    assertThat(held).as("rounds in which the late caller was held at an expired entry").hasValueGreaterThan(10);
   }
 
   /**

@@ -79,7 +79,7 @@ class HeaderRaceTest {
               new JsonCodec(Map.of("provider", "java")));
       relay.expect(paths.headers()); // Taken before any request: what every request must start from.
       try {
-        assertClean(racePaths(paths, relay), 5);
+        assertClean(racePaths(paths, relay), 2); // Not vacuous: the request counts below.
       } finally {
         paths.close();
       }

@@ -112,6 +112,113 @@ class InvalidationRaceTest {
     assertThat(firstUses).as("first uses checked").hasValueGreaterThan(300);
   }
 
+  /**
+   * Two threads use each of 512 new flags for the first time at the same instant (they wait for
+   * each other before every flag, each with its own context, so each leads its own relay call and
+   * takes its own generation stamp of the flag at once), and every relay call sees its flag
+   * invalidated while it is in flight. Each thread then asks again: an answer from before the
+   * invalidation must not be served. A per-flag counter created twice at once (get-then-put)
+   * leaves one caller holding a counter the invalidation never bumps, whose answer is then stored
+   * and served. Meanwhile a third thread's relay call for one more flag sees that flag invalidated
+   * and stays in flight until the two have used all 512 flags: a counter bounded by forgetting
+   * flags (clearing, evicting) comes back at zero and makes the in-flight answer current again.
+   */
+  @Test
+  void realCache_firstUsesInLockstepWithInvalidationsInFlight_noAnswerOutlivesItsInvalidation() throws Exception {
+    int lockstep = 2;
+    Map<Integer, Lockstep> rounds = new ConcurrentHashMap<>();
+    AtomicLong firstUses = new AtomicLong();
+    AtomicLong slowCallsHeld = new AtomicLong();
+    Race.Outcome outcome =
+        Race.run(
+            lockstep + 1,
+            (thread, round, out) -> {
+              Lockstep current = rounds.computeIfAbsent(round, r -> new Lockstep(lockstep));
+              Setup setup = current.setup;
+              if (thread == lockstep) {
+                try {
+                  ImmutableContext user = new ImmutableContext("user-slow");
+                  if (evaluateAndCheck(setup, SLOW_FLAG, user, out)) {
+                    evaluateAndCheck(setup, SLOW_FLAG, user, out);
+                  }
+                  slowCallsHeld.addAndGet(current.slowCallsHeld);
+                } finally {
+                  current.awaitLockstep();
+                  rounds.remove(round);
+                }
+                return;
+              }
+              try {
+                ImmutableContext user = new ImmutableContext("user-" + thread);
+                for (int k = 0; k < LOCKSTEP_FLAGS && !current.aborted; k++) {
+                  current.arriveAndWait(k);
+                  String flag = "flag-" + k;
+                  if (!evaluateAndCheck(setup, flag, user, out) || !evaluateAndCheck(setup, flag, user, out)) {
+                    current.aborted = true;
+                    return;
+                  }
+                  firstUses.incrementAndGet();
+                }
+              } finally {
+                current.lockstepDone.countDown();
+              }
+            });
+    // Rounds are long (512 flags in lockstep); what must not be vacuous is the number of first uses.
+    assertClean(outcome, 2);
+    assertThat(firstUses).as("first uses checked").hasValueGreaterThan(2_000);
+    assertThat(slowCallsHeld).as("slow calls held in flight across the first uses").hasValueGreaterThan(1);
+  }
+
+  /** Flags each lockstep round uses: more than any per-flag counter map bounded below that would hold. */
+  private static final int LOCKSTEP_FLAGS = 512;
+
+  private static final String SLOW_FLAG = "slow-flag";
+
+  /** One round of the lockstep scenario: its cache, and the threads' meeting points. */
+  private static final class Lockstep {
+    final Setup setup = new Setup(1, 0);
+    final AtomicInteger arrivals = new AtomicInteger();
+    final java.util.concurrent.CountDownLatch lockstepDone;
+    final int threads;
+    volatile boolean aborted;
+    volatile int slowCallsHeld;
+
+    Lockstep(int threads) {
+      this.threads = threads;
+      this.lockstepDone = new java.util.concurrent.CountDownLatch(threads);
+      Consumer<String> everyCall = setup.relay.duringCall;
+      setup.relay.duringCall =
+          flag -> {
+            everyCall.accept(flag); // Every call sees its flag invalidated while in flight.
+            if (flag.equals(SLOW_FLAG) && lockstepDone.getCount() > 0) {
+              slowCallsHeld++;
+              awaitLockstep(); // In flight while the other threads use every flag for the first time.
+            }
+          };
+    }
+
+    /** Waits until every lockstep thread has reached flag {@code k}. */
+    void arriveAndWait(int k) {
+      int target = (k + 1) * threads;
+      arrivals.incrementAndGet();
+      for (int spins = 0; arrivals.get() < target && !aborted; spins++) {
+        if (spins % 1024 == 1023) {
+          Thread.yield();
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+    }
+
+    void awaitLockstep() {
+      try {
+        lockstepDone.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Flags per round: a few resizes of any map keyed by flag, and a cache small enough to sweep. */
   private static final int MANY_FLAGS = 96;
 

@@ -75,8 +75,23 @@ public final class Race {
     Outcome run() throws Exception;
   }
 
+  /**
+   * Runs {@code role} on {@code threads} platform threads, whatever {@link #VIRTUAL} says: for
+   * scenarios that oversubscribe the processors so that the scheduler deschedules threads at
+   * arbitrary instructions (a virtual thread that never blocks is never taken off its carrier,
+   * and keeps the others waiting).
+   */
+  public static Outcome runOnPlatformThreads(int threads, Role role) throws InterruptedException {
+    return run(threads, BUDGET, true, role);
+  }
+
   /** Runs {@code role} on {@code threads} threads for {@code timeLimit}, or until caught. */
   public static Outcome run(int threads, Duration timeLimit, Role role) throws InterruptedException {
+    return run(threads, timeLimit, false, role);
+  }
+
+  private static Outcome run(int threads, Duration timeLimit, boolean platformOnly, Role role)
+      throws InterruptedException {
     boolean hunting = HUNTING.get();
     Duration budget = hunting && timeLimit.compareTo(HUNT_BUDGET) < 0 ? HUNT_BUDGET : timeLimit;
     Violations violations = new Violations();
@@ -96,7 +111,8 @@ public final class Race {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      workers.add(newThread(thread, "stress-" + t, () -> loop(thread, barrier, stop, rounds, violations, role)));
+      Runnable body = () -> loop(thread, barrier, stop, rounds, violations, role);
+      workers.add(platformOnly ? new Thread(body, "stress-" + t) : newThread(thread, "stress-" + t, body));
     }
     PinningMonitor pinning = VIRTUAL ? new PinningMonitor() : null;
     workers.forEach(Thread::start);

@@ -133,6 +133,140 @@ class ShutdownRaceTest {
     GoffThreads.awaitNone(DataCollector.THREAD_NAME);
   }
 
+  /**
+   * The same accounting with the processors oversubscribed: twelve recorders per core, on
+   * platform threads, recording past a cap of 16 so that nearly every event makes an overflow
+   * drop. At any instant most recorders, and now and then the sender, are off the processor at
+   * an arbitrary instruction, so some are inside the windows between a check and an act when the
+   * shutdown drains or a flush takes events: a recorder between its lifecycle check and its
+   * append, the sender between reading a ring's oldest event and taking it while a recorder's
+   * overflow drop takes it first. With two threads per core those windows open by chance only.
+   */
+  @Test
+  void realCollector_oversubscribedRecorders_everyEventDeliveredOnceOrDroppedOnce() throws Exception {
+    AtomicLong recorded = new AtomicLong();
+    int recorders = 12 * Runtime.getRuntime().availableProcessors();
+    // Rounds are long (each records until well after its shutdown); what must not be vacuous is
+    // the number of events accounted for.
+    assertClean(flood(RealCollector::new, recorded, recorders), 1);
+    assertThat(recorded).as("events recorded while the collector flushed, overflowed and shut down").hasValueGreaterThan(20_000);
+    GoffThreads.awaitNone(DataCollector.THREAD_NAME);
+  }
+
+  /**
+   * The sender taking a flush's events from the rings while recorders, over the cap, drop the
+   * oldest events of the same rings: both take from a ring's head at once, on the two cores, many
+   * times a flush. The stand-in keeps each posted batch and returns at once (its events are read
+   * afterwards), so the sender spends its time taking and encoding rather than in the stand-in.
+   * Every event must be delivered once or dropped once: a take that reads the head and removes it
+   * in two steps loses one event and counts another twice when a drop comes in between.
+   */
+  @Test
+  void realCollector_sendersTakeRacingOverflowDrops_eachEventDeliveredOnceOrDroppedOnce() throws Exception {
+    AtomicLong recorded = new AtomicLong();
+    AtomicLong delivered = new AtomicLong();
+    int recorders = 2;
+    int events = 50_000;
+    Map<Integer, TakeRound> rounds = new ConcurrentHashMap<>();
+    Race.Outcome outcome =
+        Race.runOnPlatformThreads(
+            recorders + 1,
+            (thread, round, out) -> {
+              TakeRound current = rounds.computeIfAbsent(round, r -> new TakeRound(recorders));
+              if (thread > 0) {
+                try {
+                  TrackingEvent[] mine = new TrackingEvent[events];
+                  for (int i = 0; i < events; i++) {
+                    String key = "e-" + round + "-" + thread + "-" + i;
+                    current.ledger.recorded.add(key);
+                    mine[i] = event(key);
+                  }
+                  for (TrackingEvent event : mine) {
+                    current.collector.record(event);
+                  }
+                  recorded.addAndGet(events);
+                } finally {
+                  current.recordersDone.countDown();
+                }
+                return;
+              }
+              current.recordersDone.await(10, TimeUnit.SECONDS);
+              current.collector.close(Duration.ofSeconds(2));
+              current.readPostedBatches();
+              delivered.addAndGet(current.ledger.total(current.ledger.delivered));
+              audit(current.asRound(), out);
+              rounds.remove(round);
+            });
+    assertClean(outcome, 3);
+    assertThat(recorded).as("events recorded").hasValueGreaterThan(100_000);
+    assertThat(delivered).as("events delivered while recorders dropped from the same rings").hasValueGreaterThan(1_000);
+    GoffThreads.awaitNone(DataCollector.THREAD_NAME);
+  }
+
+  /** A round of the take-versus-drop scenario: a collector over a stand-in that keeps each batch. */
+  private static final class TakeRound {
+    final Ledger ledger = new Ledger();
+    final java.util.concurrent.ConcurrentLinkedQueue<byte[]> posted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final CountDownLatch recordersDone;
+    final DataCollector collector;
+
+    TakeRound(int recorders) {
+      recordersDone = new CountDownLatch(recorders);
+      StubRelay keeper =
+          new StubRelay() {
+            @Override
+            public void sendEvents(byte[] envelope, Duration timeout) {
+              posted.add(envelope); // Already a copy of the sender's buffer.
+            }
+          };
+      collector =
+          new DataCollector(
+              keeper,
+              new JsonCodec(Map.of()),
+              256,
+              Duration.ofMillis(1),
+              Duration.ofSeconds(1),
+              event -> ledger.dropped(((TrackingEvent) event).key()));
+      collector.start();
+    }
+
+    void readPostedBatches() throws IOException {
+      for (byte[] envelope : posted) {
+        for (JsonNode event : JSON.readTree(envelope).get("events")) {
+          ledger.delivered(event.get("key").asText());
+        }
+      }
+    }
+
+    /** This round as {@link #audit} reads it. */
+    Round asRound() {
+      return new Round(ledger, new DataCollectorView(collector));
+    }
+  }
+
+  /** The counters {@link #audit} compares with the ledger. */
+  private record DataCollectorView(DataCollector collector) implements Collector {
+    @Override
+    public void record(CollectorEvent event) {
+      collector.record(event);
+    }
+
+    @Override
+    public void close(Duration budget) {
+      collector.close(budget);
+    }
+
+    @Override
+    public long dropped() {
+      return collector.droppedEvents();
+    }
+
+    @Override
+    public long sent() {
+      return collector.sentEvents();
+    }
+  }
+
   @Test
   void unsynchronisedLifecycleFlag_isCaught_asUncountedLoss() throws Exception {
     assertCaught(Race.hunt(() -> race(UnguardedCollector::new, new AtomicLong())), Symptom.UNCOUNTED_LOSS);
@@ -160,6 +294,53 @@ class ShutdownRaceTest {
                 current.recorded.incrementAndGet();
                 if (current.relay.shutdownReturned.getCount() == 0) {
                   after++;
+                }
+              }
+            } finally {
+              recorded.addAndGet(i);
+              current.recordersDone.countDown();
+            }
+            return;
+          }
+          while (current.recorded.get() < current.closeAfter) {
+            Thread.onSpinWait(); // Shut down in the middle of the recording.
+          }
+          current.collector.close(current.relay.slow() ? Duration.ofMillis(20) : Duration.ofSeconds(2));
+          current.relay.shutdownReturned.countDown();
+          current.recordersDone.await(10, TimeUnit.SECONDS);
+          audit(current, out);
+          rounds.remove(round);
+        });
+  }
+
+  /**
+   * {@link #race} on platform threads with many recorders, each recording chunks of events made
+   * beforehand, so that recording (not making events) fills the recorders' time.
+   */
+  private static Race.Outcome flood(Factory factory, AtomicLong recorded, int recorders) throws InterruptedException {
+    Map<Integer, Round> rounds = new ConcurrentHashMap<>();
+    int chunk = 32;
+    return Race.runOnPlatformThreads(
+        recorders + 1,
+        (thread, round, out) -> {
+          Round current = rounds.computeIfAbsent(round, r -> new Round(factory, r % 4 == 3, recorders));
+          if (thread > 0) {
+            int i = 0;
+            try {
+              TrackingEvent[] events = new TrackingEvent[chunk];
+              for (int after = 0; after < EVENTS_AFTER_SHUTDOWN && i < MAX_EVENTS_PER_RECORDER; ) {
+                for (int e = 0; e < chunk; e++) {
+                  String key = "e-" + round + "-" + thread + "-" + (i + e);
+                  current.ledger.recorded.add(key);
+                  events[e] = event(key);
+                }
+                for (TrackingEvent event : events) {
+                  current.collector.record(event);
+                }
+                i += chunk;
+                current.recorded.addAndGet(chunk);
+                if (current.relay.shutdownReturned.getCount() == 0) {
+                  after += chunk;
                 }
               }
             } finally {
@@ -239,14 +420,30 @@ class ShutdownRaceTest {
   }
 
   private static final class Round {
-    final Ledger ledger = new Ledger();
+    final Ledger ledger;
     final DeliveryRelay relay;
     final Collector collector;
     final AtomicInteger recorded = new AtomicInteger();
-    final CountDownLatch recordersDone = new CountDownLatch(RECORDERS);
-    final int closeAfter = ThreadLocalRandom.current().nextInt(RECORDERS * EVENTS_PER_RECORDER);
+    final CountDownLatch recordersDone;
+    final int closeAfter;
 
     Round(Factory factory, boolean slow) {
+      this(factory, slow, RECORDERS);
+    }
+
+    /** A finished round, for {@link #audit} only. */
+    Round(Ledger ledger, Collector collector) {
+      this.ledger = ledger;
+      this.collector = collector;
+      this.relay = null;
+      this.recordersDone = new CountDownLatch(0);
+      this.closeAfter = 0;
+    }
+
+    Round(Factory factory, boolean slow, int recorders) {
+      ledger = new Ledger();
+      recordersDone = new CountDownLatch(recorders);
+      closeAfter = ThreadLocalRandom.current().nextInt(recorders * EVENTS_PER_RECORDER);
       relay = new DeliveryRelay(ledger, slow);
       collector = factory.create(relay);
     }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,13 +73,19 @@ class StreamInvalidationRaceTest {
     assertThat(outcome.events).as("events announced").isGreaterThanOrEqualTo(outcome.rounds - 1);
   }
 
+  /**
+   * The twin is caught either way its race shows: a handler of the change answered the old value
+   * ({@code STALE_ON_EVENT}), or the old answer was written back after the invalidation and served
+   * once the change had been announced ({@code STALE_LEFT_BEHIND}); which comes first depends on
+   * the scheduler, and the run stops at the first.
+   */
   @Test
-  void announceBeforeInvalidating_isCaught_asStaleOnEvent() throws Exception {
+  void announceBeforeInvalidating_isCaught_asStaleOnEventOrLeftBehind() throws Exception {
     Outcome outcome = run(Rig::announceThenInvalidate, Duration.ofSeconds(10), true);
 
     assertThat(outcome.violations).as("the racy twin must be caught").isNotEmpty();
-    assertThat(outcome.violations).allSatisfy(violation -> assertThat(violation).startsWith("STALE_"));
-    assertThat(outcome.violations).anySatisfy(violation -> assertThat(violation).startsWith("STALE_ON_EVENT"));
+    assertThat(outcome.violations)
+        .allSatisfy(violation -> assertThat(violation).matches("(STALE_ON_EVENT|STALE_LEFT_BEHIND): .*"));
   }
 
   private record Outcome(int rounds, long events, List<String> violations) {}
@@ -125,7 +130,8 @@ class StreamInvalidationRaceTest {
         new RemoteEvaluator(relay, cache, new SingleFlight(cache, Duration.ofSeconds(5)), EventRecorder.NONE, Clock.systemUTC());
     final FlagChangePoller poller = new FlagChangePoller(relay, cache, Duration.ofMillis(1), this);
     final List<String> violations = new CopyOnWriteArrayList<>();
-    final Map<String, CountDownLatch> announced = new ConcurrentHashMap<>();
+    /** How many times each flag was announced: its addition (by a poll), then its change. */
+    final Map<String, AtomicLong> announcements = new ConcurrentHashMap<>();
     final AtomicLong events = new AtomicLong();
     /** The twin's announcing thread; unused by the real path. */
     final ExecutorService twinThread = Executors.newSingleThreadExecutor();
@@ -147,7 +153,7 @@ class StreamInvalidationRaceTest {
           violations.add("STALE_ON_EVENT: " + flag + " answered " + value + " to a handler of its change to v" + expected);
         }
         events.incrementAndGet();
-        announced.computeIfAbsent(flag, f -> new CountDownLatch(1)).countDown();
+        announcements.computeIfAbsent(flag, f -> new AtomicLong()).incrementAndGet();
       }
     }
 
@@ -256,14 +262,31 @@ class StreamInvalidationRaceTest {
     }
   }
 
-  /** Caches version 1, changes the flag on the relay, then delivers the stream event. */
+  /**
+   * Adds the flag on the relay (version 1) and waits until a poll has announced its addition;
+   * then caches version 1, changes the flag on the relay, and delivers the stream event. Waiting
+   * for the addition keeps the handler's check exact: an announcement of the addition that ran
+   * after the change (the poll saw version 1) would be judged against version 2 and answered,
+   * rightly, from a version 1 entry the change's own invalidation had not reached yet.
+   */
   private static void writer(Rig rig, String flag) throws InterruptedException {
+    rig.relay.version(flag);
+    awaitAnnouncements(rig, flag, 1, "its addition");
     rig.evaluate(flag);
     rig.relay.versions.get(flag).incrementAndGet();
     rig.signals.flagsChanged(List.of(flag));
-    CountDownLatch announced = rig.announced.computeIfAbsent(flag, f -> new CountDownLatch(1));
-    if (!announced.await(5, TimeUnit.SECONDS)) {
-      rig.violations.add("EXCEPTION_ESCAPED: " + flag + " was never announced");
+    awaitAnnouncements(rig, flag, 2, "its change");
+  }
+
+  private static void awaitAnnouncements(Rig rig, String flag, long count, String what) throws InterruptedException {
+    AtomicLong seen = rig.announcements.computeIfAbsent(flag, f -> new AtomicLong());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (seen.get() < count) {
+      if (System.nanoTime() > deadline) {
+        rig.violations.add("EXCEPTION_ESCAPED: " + flag + ": " + what + " was never announced");
+        return;
+      }
+      Thread.sleep(0, 100_000);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.flagrelay.benchmarks.side.Side;
 import dev.flagrelay.benchmarks.stub.RelayStub;
 import dev.flagrelay.benchmarks.workload.BareHttp;
 import dev.flagrelay.benchmarks.workload.Contexts;
+import dev.flagrelay.benchmarks.workload.ProcessCpu;
 import dev.flagrelay.benchmarks.workload.SdkClients;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.EvaluationContext;
@@ -27,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The miss path: every evaluation goes to the relay stub (cache disabled), next to a bare OkHttp
  * POST of the very body the provider sends (to the route its side calls), to the same stub, at the same thread counts. The
- * difference is what the provider and the SDK add to one round trip.
+ * difference is what the provider and the SDK add to one round trip. Each measurement iteration
+ * also logs the process's CPU time per request ({@link ProcessCpu}), which waiting for a core on
+ * a busy machine does not inflate.
  */
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -42,12 +45,24 @@ public class RelayMissBenchmark {
     RelayStub stub;
     Client client;
     EvaluationContext context = Contexts.user("user-1");
+    ProcessCpu cpu;
 
     @Setup(Level.Trial)
     public void setUp() {
       stub = RelayStub.start();
+      cpu = new ProcessCpu(stub);
       client = SdkClients.ready("miss", Side.noCache(stub));
       SdkClients.requireTrue(client.getBooleanValue(Contexts.FLAG, false, context), "warm-up");
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+      cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+      System.out.println(cpu.report());
     }
 
     @TearDown(Level.Trial)
@@ -63,11 +78,23 @@ public class RelayMissBenchmark {
   public static class Bare {
     RelayStub stub;
     BareHttp http;
+    ProcessCpu cpu;
 
     @Setup(Level.Trial)
     public void setUp() {
       stub = RelayStub.start();
+      cpu = new ProcessCpu(stub);
       http = new BareHttp(stub.baseUrl() + Side.evaluationPath(Contexts.FLAG), capturedBody(stub));
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+      cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+      System.out.println(cpu.report());
     }
 
     /** Has a throwaway provider evaluate once and returns the body it sent. */

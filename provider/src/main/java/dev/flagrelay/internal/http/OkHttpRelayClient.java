@@ -40,6 +40,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.Buffer;
 import okio.BufferedSink;
 import okio.BufferedSource;
 
@@ -170,7 +171,8 @@ public final class OkHttpRelayClient implements RelayClient {
   public RelayAnswer evaluate(String flagKey, ContextSnapshot context) throws RelayException {
     try (Response response = execute(newEvaluationCall(flagKey, context))) {
       if (response.code() == 200) {
-        return codec.readEvaluation(readAnswer(response));
+        // Decoded from the buffered body's segments: no copy into an array, no tree.
+        return codec.readEvaluation(bufferAnswer(response).inputStream());
       }
       throw failure(response);
     }
@@ -308,8 +310,13 @@ public final class OkHttpRelayClient implements RelayClient {
 
   /** The body of a success answer, at most {@link #MAX_ANSWER_BYTES}. */
   private static byte[] readAnswer(Response response) throws RelayException {
-    byte[] bytes = readBounded(response, MAX_ANSWER_BYTES);
-    if (bytes == null) {
+    return bufferAnswer(response).readByteArray();
+  }
+
+  /** The whole body of a success answer, buffered, at most {@link #MAX_ANSWER_BYTES}. */
+  private static Buffer bufferAnswer(Response response) throws RelayException {
+    Buffer body = bufferBounded(response, MAX_ANSWER_BYTES);
+    if (body == null) {
       throw new RelayDecodeException(
           "relay's answer is larger than "
               + MAX_ANSWER_BYTES / (1024 * 1024)
@@ -320,17 +327,18 @@ public final class OkHttpRelayClient implements RelayClient {
               + "); not read",
           null);
     }
-    return bytes;
+    return body;
   }
 
   /**
-   * Reads the body if it holds at most {@code limit} bytes, else returns null having buffered at
-   * most {@code limit + 1} bytes (a body that never ends, or announces more, is not read further).
+   * Reads the body to its end if it holds at most {@code limit} bytes, else returns null having
+   * buffered at most {@code limit + 1} bytes (a body that never ends, or announces more, is not
+   * read further).
    */
-  private static byte[] readBounded(Response response, long limit) throws RelayException {
+  private static Buffer bufferBounded(Response response, long limit) throws RelayException {
     ResponseBody body = response.body();
     if (body == null) {
-      return new byte[0];
+      return new Buffer();
     }
     try {
       if (body.contentLength() > limit) {
@@ -340,7 +348,7 @@ public final class OkHttpRelayClient implements RelayClient {
       if (source.request(limit + 1)) {
         return null;
       }
-      return source.readByteArray();
+      return source.getBuffer();
     } catch (InterruptedIOException e) {
       throw new RelayUnreachableException("relay stopped sending its answer before the timeout ran out", e, true);
     } catch (IOException e) {
@@ -358,8 +366,8 @@ public final class OkHttpRelayClient implements RelayClient {
     if (response.code() == 429) {
       gate.pause(response.header(RETRY_AFTER_SEEN), clock.instant());
     }
-    byte[] body = readBounded(response, MAX_ERROR_BODY_BYTES);
-    ErrorBody error = body == null ? ErrorBody.NONE : codec.readError(body);
+    Buffer body = bufferBounded(response, MAX_ERROR_BODY_BYTES);
+    ErrorBody error = body == null ? ErrorBody.NONE : codec.readError(body.readByteArray());
     return new RelayHttpException(response.code(), error.errorCode(), error.details());
   }
 

@@ -3,11 +3,12 @@ package dev.flagrelay.internal.json;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.ServedAnswer;
@@ -21,6 +22,7 @@ import dev.flagrelay.internal.relay.RelayDecodeException;
 import dev.flagrelay.internal.relay.TrackingEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -317,13 +319,143 @@ public final class JsonCodec {
 
   /** Reads a 200 answer of the single-flag OFREP endpoint. */
   public RelayAnswer readEvaluation(byte[] body) throws RelayDecodeException {
-    JsonNode root = readObject(body, "evaluation");
-    JsonNode value = root.get("value");
-    return new RelayAnswer(
-        value == null ? null : toJava(value),
-        text(root, "variant"),
-        text(root, "reason"),
-        readMetadata(root.get("metadata")));
+    try (JsonParser json = factory.createParser(body)) {
+      return readEvaluation(json);
+    } catch (IOException e) {
+      throw undecodable("evaluation", e);
+    }
+  }
+
+  /**
+   * Reads a 200 answer of the single-flag OFREP endpoint from {@code body}, token by token, with
+   * no tree in between. The caller bounds the stream (the client buffers at most 10 MiB first).
+   */
+  public RelayAnswer readEvaluation(InputStream body) throws RelayDecodeException {
+    try (JsonParser json = factory.createParser(body)) {
+      return readEvaluation(json);
+    } catch (IOException e) {
+      throw undecodable("evaluation", e);
+    }
+  }
+
+  /**
+   * The fields of the answer object as {@link #readObject} and a tree would give them: the last
+   * of a repeated field wins, other fields are skipped (still checked to be JSON), anything after
+   * the object is not read.
+   */
+  private RelayAnswer readEvaluation(JsonParser json) throws IOException, RelayDecodeException {
+    JsonToken root = json.nextToken();
+    if (root != JsonToken.START_OBJECT) {
+      if (root != null) {
+        mapper.readTree(json); // A malformed root value is "not valid JSON", as the tree said.
+      }
+      throw new RelayDecodeException("evaluation: body is not a JSON object", null);
+    }
+    Object value = null;
+    String variant = null;
+    String reason = null;
+    Map<String, Object> metadata = Map.of();
+    for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+      JsonToken token = json.nextToken();
+      switch (field) {
+        case "value" -> value = readValue(json, token);
+        case "variant" -> variant = readText(json, token);
+        case "reason" -> reason = readText(json, token);
+        case "metadata" -> metadata = readMetadata(json, token);
+        default -> json.skipChildren();
+      }
+    }
+    return new RelayAnswer(value, variant, reason, metadata);
+  }
+
+  private static RelayDecodeException undecodable(String what, IOException e) {
+    if (e instanceof JsonProcessingException json) {
+      return new RelayDecodeException(what + ": body is not valid JSON (" + json.getOriginalMessage() + ")", e);
+    }
+    return new RelayDecodeException(what + ": body could not be read: " + e.getMessage(), e);
+  }
+
+  /** A field's text as {@code JsonNode.asText()} gave it: null for null, empty for a container. */
+  private static String readText(JsonParser json, JsonToken token) throws IOException {
+    switch (token) {
+      case VALUE_NULL:
+        return null;
+      case VALUE_STRING:
+        return json.getText();
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return token.asString();
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return String.valueOf(readNumber(json)); // The value's text, not the relay's spelling.
+      default:
+        json.skipChildren();
+        return "";
+    }
+  }
+
+  /** Only scalars are kept, and no {@link BigInteger}; an empty object gives an empty map. */
+  private static Map<String, Object> readMetadata(JsonParser json, JsonToken token) throws IOException {
+    if (token != JsonToken.START_OBJECT) {
+      json.skipChildren();
+      return Map.of();
+    }
+    Map<String, Object> scalars = new HashMap<>();
+    for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
+      JsonToken entry = json.nextToken();
+      Object value = entry.isScalarValue() ? readValue(json, entry) : null;
+      if (value == null || value instanceof BigInteger) {
+        logger.debug("flag metadata '{}' dropped: {} cannot be represented", name, entry);
+        json.skipChildren();
+        scalars.remove(name); // A repeated name: the last one wins, even when it is dropped.
+      } else {
+        scalars.put(name, value);
+      }
+    }
+    return scalars;
+  }
+
+  /** The JSON value starting at {@code token} as an immutable Java tree. */
+  private static Object readValue(JsonParser json, JsonToken token) throws IOException {
+    switch (token) {
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_STRING:
+        return json.getText();
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return readNumber(json);
+      case START_ARRAY:
+        List<Object> list = new ArrayList<>();
+        for (JsonToken item = json.nextToken(); item != JsonToken.END_ARRAY; item = json.nextToken()) {
+          list.add(readValue(json, item));
+        }
+        return Collections.unmodifiableList(list);
+      case START_OBJECT:
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
+          map.put(name, readValue(json, json.nextToken()));
+        }
+        return Collections.unmodifiableMap(map);
+      default:
+        return null;
+    }
+  }
+
+  /** As the tree had it: an int, a long, a {@link BigInteger}, else a double. */
+  private static Object readNumber(JsonParser json) throws IOException {
+    switch (json.getNumberType()) {
+      case INT:
+        return json.getIntValue();
+      case LONG:
+        return json.getLongValue();
+      case BIG_INTEGER:
+        return json.getBigIntegerValue();
+      default:
+        return json.getDoubleValue();
+    }
   }
 
   /**
@@ -392,10 +524,8 @@ public final class JsonCodec {
     JsonNode root;
     try {
       root = mapper.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new RelayDecodeException(what + ": body is not valid JSON (" + e.getOriginalMessage() + ")", e);
     } catch (IOException e) {
-      throw new RelayDecodeException(what + ": body could not be read: " + e.getMessage(), e);
+      throw undecodable(what, e);
     }
     if (root == null || !root.isObject()) {
       throw new RelayDecodeException(what + ": body is not a JSON object", null);
@@ -406,63 +536,6 @@ public final class JsonCodec {
   private static String text(JsonNode root, String field) {
     JsonNode node = root.get(field);
     return node == null || node.isNull() ? null : node.asText();
-  }
-
-  private static Map<String, Object> readMetadata(JsonNode metadata) {
-    if (metadata == null || !metadata.isObject()) {
-      return Map.of();
-    }
-    Map<String, Object> scalars = new HashMap<>();
-    for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-      JsonNode node = entry.getValue();
-      Object value = node.isValueNode() && !node.isNull() ? toJava(node) : null;
-      if (value == null || value instanceof BigInteger) {
-        logger.debug("flag metadata '{}' dropped: {} cannot be represented", entry.getKey(), node.getNodeType());
-      } else {
-        scalars.put(entry.getKey(), value);
-      }
-    }
-    return scalars;
-  }
-
-  /** Turns a JSON tree into an immutable Java tree. */
-  static Object toJava(JsonNode node) {
-    JsonNodeType type = node.getNodeType();
-    switch (type) {
-      case BOOLEAN:
-        return node.booleanValue();
-      case STRING:
-        return node.textValue();
-      case NUMBER:
-        return number(node);
-      case ARRAY:
-        List<Object> list = new ArrayList<>(node.size());
-        for (JsonNode item : node) {
-          list.add(toJava(item));
-        }
-        return Collections.unmodifiableList(list);
-      case OBJECT:
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-          map.put(entry.getKey(), toJava(entry.getValue()));
-        }
-        return Collections.unmodifiableMap(map);
-      default:
-        return null;
-    }
-  }
-
-  private static Object number(JsonNode node) {
-    if (node.isInt()) {
-      return node.intValue();
-    }
-    if (node.isLong()) {
-      return node.longValue();
-    }
-    if (node.isBigInteger()) {
-      return node.bigIntegerValue();
-    }
-    return node.doubleValue();
   }
 
   /** The error fields of a non-success body; either may be null. */

@@ -348,6 +348,89 @@ class JsonCodecTest {
     assertThatThrownBy(() -> codec.readEvaluation(bytes("[1,2]"))).isInstanceOf(RelayDecodeException.class);
   }
 
+  @Test
+  void readEvaluation_nonStringVariantAndReason_readAsTheirText() throws Exception {
+    RelayAnswer answer =
+        codec.readEvaluation(bytes("{\"value\":true,\"variant\":1.50,\"reason\":7,\"metadata\":[]}"));
+
+    assertThat(answer.variant()).isEqualTo("1.5");
+    assertThat(answer.reason()).isEqualTo("7");
+    assertThat(answer.metadata()).isEmpty();
+  }
+
+  @Test
+  void readEvaluation_containerOrBooleanVariant_readAsTheirText() throws Exception {
+    RelayAnswer answer =
+        codec.readEvaluation(bytes("{\"value\":true,\"variant\":{\"a\":[1]},\"reason\":false}"));
+
+    assertThat(answer.variant()).isEmpty();
+    assertThat(answer.reason()).isEqualTo("false");
+  }
+
+  @Test
+  void readEvaluation_repeatedFields_lastOneWins() throws Exception {
+    RelayAnswer answer =
+        codec.readEvaluation(
+            bytes(
+                "{\"value\":1,\"variant\":\"a\",\"metadata\":{\"x\":1,\"y\":2,\"y\":{}},"
+                    + "\"value\":{\"k\":1,\"k\":2},\"variant\":null}"));
+
+    assertThat(answer.value()).isEqualTo(Map.of("k", 2));
+    assertThat(answer.variant()).isNull();
+    assertThat(answer.metadata()).containsOnly(Map.entry("x", 1));
+  }
+
+  @Test
+  void readEvaluation_repeatedMetadata_lastOneWins() throws Exception {
+    RelayAnswer answer = codec.readEvaluation(bytes("{\"metadata\":{\"x\":1},\"value\":true,\"metadata\":5}"));
+
+    assertThat(answer.metadata()).isEmpty();
+  }
+
+  @Test
+  void readEvaluation_nullsInsideTheValue_kept() throws Exception {
+    RelayAnswer answer = codec.readEvaluation(bytes("{\"value\":{\"a\":null,\"b\":[null,1e3,-0.0,[]]}}"));
+
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("a", null);
+    List<Object> list = new ArrayList<>();
+    list.add(null);
+    list.add(1000.0);
+    list.add(-0.0);
+    list.add(List.of());
+    expected.put("b", list);
+    assertThat(answer.value()).isEqualTo(expected);
+    assertThat(List.copyOf(((Map<?, ?>) answer.value()).keySet())).isEqualTo(List.of("a", "b"));
+  }
+
+  @Test
+  void readEvaluation_contentAfterTheObject_ignored() throws Exception {
+    RelayAnswer answer = codec.readEvaluation(bytes("{\"value\":\"x\"} trailing"));
+
+    assertThat(answer.value()).isEqualTo("x");
+  }
+
+  @Test
+  void readEvaluation_bigIntegerMetadata_dropped() throws Exception {
+    RelayAnswer answer =
+        codec.readEvaluation(bytes("{\"value\":true,\"metadata\":{\"huge\":18446744073709551616,\"n\":-1}}"));
+
+    assertThat(answer.metadata()).containsOnly(Map.entry("n", -1));
+  }
+
+  @Test
+  void readEvaluation_notJson_messageNamesTheProblem() {
+    assertThatThrownBy(() -> codec.readEvaluation(bytes("<html>")))
+        .isInstanceOf(RelayDecodeException.class)
+        .hasMessageStartingWith("evaluation: body is not valid JSON (Unexpected character ('<' (code 60))");
+    assertThatThrownBy(() -> codec.readEvaluation(bytes("null")))
+        .isInstanceOf(RelayDecodeException.class)
+        .hasMessage("evaluation: body is not a JSON object");
+    assertThatThrownBy(() -> codec.readEvaluation(new byte[0]))
+        .isInstanceOf(RelayDecodeException.class)
+        .hasMessage("evaluation: body is not a JSON object");
+  }
+
   // Error bodies (contracts: {key,errorCode,errorDetails} or {message}).
 
   @Test
