@@ -10,8 +10,8 @@
 #   --mutant     only the patch whose name starts with this (e.g. 07 or 07-generation)
 #   --baseline   first run the suite on the unmutated code; stop if it fails
 #   --keep       keep the scratch copy (its path is printed)
-#   --every-test run the whole suite even after a test failed (default: stop at the first failing
-#                test, which is what "caught" needs, and makes a full run about half as long)
+#   --every-test run the whole suite even after a test failed (default: stop the test JVM once
+#                the first test class has ended with a failure, which is all "caught" needs)
 # A patch that no longer applies is reported as DOES NOT APPLY; one that no longer compiles as
 # DOES NOT COMPILE. Every run is the suite (about 45 s a JDK on the real code); the cell names the
 # test that caught the mutant with a named symptom. A run whose only failures carry no named
@@ -66,18 +66,29 @@ restore_main() {
 suite() {
   local jdk="$1" log="$2"
   local args=(-B -o -pl provider -am test -Dgroups=stress -Dmaven.test.failure.ignore=true -P '!newest-jdk')
-  if $fail_fast; then
-    args+=(-Dsurefire.skipAfterFailureCount=1)
-  fi
   if [ "$jdk" = 25 ]; then
     args+=(-Djvm="$jdk25" -DargLine=-Dstress.virtual=true)
   fi
   rm -rf "$work/provider/target/surefire-reports"
-  if ! (cd "$work" && mvn "${args[@]}") >"$log" 2>&1; then
-    if grep -q "COMPILATION ERROR\|Compilation failure" "$log"; then
-      echo nocompile
-      return
-    fi
+  (cd "$work" && mvn "${args[@]}") >"$log" 2>&1 &
+  local build=$!
+  if $fail_fast; then
+    # Surefire's skipAfterFailureCount does not stop this JUnit 5 run: stop the test JVM once a
+    # test class has ended with a failure (its report is written as it ends).
+    while kill -0 "$build" 2>/dev/null; do
+      if grep -q '<<< \(FAILURE\|ERROR\)!' "$log"; then
+        sleep 2
+        pkill -f "$work/provider/target/surefire" 2>/dev/null || true
+        echo "[race-mutants] stopped the suite after the first failing test class" >>"$log"
+        break
+      fi
+      sleep 1
+    done
+  fi
+  wait "$build" || true
+  if grep -q "COMPILATION ERROR\|Compilation failure" "$log"; then
+    echo nocompile
+    return
   fi
   python3 - "$work/provider/target/surefire-reports" "$symptoms" <<'PY'
 import glob, os, re, sys
