@@ -12,6 +12,10 @@ public enum Symptom {
   DUPLICATE_RELAY_CALL,
   /** An answer from before an invalidation was served after it. */
   STALE_AFTER_INVALIDATION,
+  /** Scenario 10 (its own harness reports it by name): a handler of a flag's change answered the old value. */
+  STALE_ON_EVENT,
+  /** Scenario 10 (its own harness reports it by name): an answer from before a change survived its event. */
+  STALE_LEFT_BEHIND,
   /** A listener list was iterated while it changed, or a registered listener missed an event. */
   LISTENER_RACE,
   /** An event was neither delivered nor counted as dropped. */
