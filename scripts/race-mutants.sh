@@ -70,7 +70,8 @@ suite() {
     args+=(-Djvm="$jdk25" -DargLine=-Dstress.virtual=true)
   fi
   rm -rf "$work/provider/target/surefire-reports"
-  (cd "$work" && mvn "${args[@]}") >"$log" 2>&1 &
+  : >"$log" # Exists before the watch below first reads it.
+  (cd "$work" && mvn "${args[@]}") >>"$log" 2>&1 &
   local build=$!
   if $fail_fast; then
     # Surefire's skipAfterFailureCount does not stop this JUnit 5 run: stop the test JVM once a
