@@ -14,6 +14,7 @@ import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayClient;
 import dev.flagrelay.internal.relay.RelayException;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.MutableContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -99,11 +100,17 @@ class CacheRaceTest {
   /**
    * Each round the answer cached in the round before has expired (the cache's clock moves on by
    * twice the TTL) and every thread asks for it again: one relay call per round. The last thread
-   * is held at its first look in the cache (the clock reading that finds the entry expired) until
-   * every other thread has its answer, so the leader has refreshed the entry and left its flight:
-   * the late caller starts a flight of its own and must find the refreshed answer there, not call
-   * the relay a second time. The seam is the cache's own clock; the hold makes the window (a miss
-   * just before the previous leader stored and left) happen every round, not by chance.
+   * is held at its look in the cache (the clock reading that finds the entry expired) until every
+   * other thread has its answer, so the leader has refreshed the entry and left its flight: the
+   * late caller starts a flight of its own and must find the refreshed answer there, not call the
+   * relay a second time. The seam is the cache's own clock; the hold makes the window (a miss just
+   * before the previous leader stored and left) happen every round, not by chance.
+   *
+   * <p>The late caller's context is a {@code MutableContext}, equal to the others' {@code
+   * ImmutableContext}: it has no in-place look (ContextProbe), so its one look before the flight is
+   * the one held. Held at an in-place look instead, it would look again after the hold, find the
+   * refreshed entry there, and never reach the flight (planted race 09 then went unseen on JDK 17
+   * in a full harness run, caught only when the other threads happened to race into the window).
    */
   @Test
   void realCache_stampedeOnAnExpiredEntry_aLateCallerFindsTheRefreshedAnswer() throws Exception {
@@ -123,6 +130,9 @@ class CacheRaceTest {
               int round = roundOfThread.get();
               if (holdAtNextRead.get()) {
                 holdAtNextRead.set(false);
+                if (relay.calls("expiring") == callsBefore[0]) {
+                  heldBeforeAnyCall.incrementAndGet(); // No refresh had started: the entry found is the old one.
+                }
                 awaitAll(others.get(round)); // The entry was found expired: let the others finish first.
               }
               return round * step;
@@ -132,7 +142,9 @@ class CacheRaceTest {
             relay, cache, new SingleFlight(cache, Duration.ofSeconds(5)), EventRecorder.NONE, Clock.systemUTC());
     int threads = 4;
     int late = threads - 1;
+    MutableContext lateUser = new MutableContext(USER.getTargetingKey()); // Equal to USER: the same cache key.
     AtomicInteger held = new AtomicInteger();
+    AtomicInteger heldBeforeAnyCall = new AtomicInteger(); // Held with certainly the old entry in hand.
     int[] callsBefore = new int[1]; // The late thread's only.
     boolean[] cachedBefore = new boolean[1]; // The late thread's only: an earlier round cached the answer.
     Race.Outcome outcome =
@@ -148,7 +160,8 @@ class CacheRaceTest {
                 } else {
                   pause(ThreadLocalRandom.current().nextInt(64));
                 }
-                String value = evaluator.evaluate("expiring", FlagType.STRING, "default", USER).getValue();
+                String value =
+                    evaluator.evaluate("expiring", FlagType.STRING, "default", thread == late ? lateUser : USER).getValue();
                 if (!"v1".equals(value)) {
                   out.report(Symptom.STALE_AFTER_INVALIDATION, "expiring answered " + value);
                 }
@@ -176,6 +189,7 @@ class CacheRaceTest {
             });
     assertClean(outcome, 20);
     assertThat(held).as("rounds in which the late caller was held at an expired entry").hasValueGreaterThan(10);
+    assertThat(heldBeforeAnyCall).as("rounds in which it was held before the refresh began").hasValueGreaterThan(10);
   }
 
   /**
