@@ -29,27 +29,57 @@ import java.util.Objects;
 public final class ContextProbe {
   private final Map<String, Value> attributes;
   private final int hash;
+  /** A snapshot known to equal a snapshot of this context, or null: compared by identity first. */
+  private final ContextSnapshot equal;
 
-  private ContextProbe(Map<String, Value> attributes, int hash) {
+  private ContextProbe(Map<String, Value> attributes, int hash, ContextSnapshot equal) {
     this.attributes = attributes;
     this.hash = hash;
+    this.equal = equal;
   }
 
   /** A probe of {@code context}, or null when it must be copied into a snapshot instead. */
   public static ContextProbe of(EvaluationContext context) {
-    Map<String, Value> attributes = context == null ? Map.of() : SdkContexts.immutableAttributes(context);
+    return ofAttributes(readInPlace(context));
+  }
+
+  /** The attributes of {@code context} as a probe reads them, or null when it cannot. */
+  static Map<String, Value> readInPlace(EvaluationContext context) {
+    return context == null ? Map.of() : SdkContexts.immutableAttributes(context);
+  }
+
+  /** A probe of attributes {@link #readInPlace} gave (null for none), or null. */
+  static ContextProbe ofAttributes(Map<String, Value> attributes) {
     if (attributes == null) {
       return null;
     }
     try {
-      return new ContextProbe(attributes, hash(attributes));
+      return new ContextProbe(attributes, hash(attributes), null);
     } catch (NotReadableInPlace e) {
       return null;
     }
   }
 
+  /** This probe, knowing that {@code snapshot} equals a snapshot of its context (checked). */
+  ContextProbe knowing(ContextSnapshot snapshot) {
+    return equal == null && matches(snapshot) ? new ContextProbe(attributes, hash, snapshot) : this;
+  }
+
+  /** Whether this probe reads exactly {@code attributes}, the same map object. */
+  boolean reads(Map<String, Value> attributes) {
+    return this.attributes == attributes;
+  }
+
+  /** A snapshot known to equal a snapshot of this context, or null. */
+  ContextSnapshot knownSnapshot() {
+    return equal;
+  }
+
   /** Whether a snapshot of this context would equal {@code snapshot}. */
   public boolean matches(ContextSnapshot snapshot) {
+    if (snapshot == equal && equal != null) {
+      return true;
+    }
     if (snapshot.hashCode() != hash || snapshot.size() != attributes.size()) {
       return false;
     }

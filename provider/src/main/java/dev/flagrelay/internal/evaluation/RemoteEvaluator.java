@@ -6,6 +6,7 @@ import dev.flagrelay.internal.cache.SingleFlight;
 import dev.flagrelay.internal.context.ContextProbe;
 import dev.flagrelay.internal.context.ContextSnapshot;
 import dev.flagrelay.internal.context.ContextTooDeepException;
+import dev.flagrelay.internal.context.RecentContexts;
 import dev.flagrelay.internal.relay.CacheHitEvent;
 import dev.flagrelay.internal.relay.FeatureEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
@@ -44,6 +45,7 @@ public final class RemoteEvaluator implements Evaluator {
   private final EventRecorder events;
   private final Clock clock;
   private final EvaluationCounters counters;
+  private final RecentContexts recentContexts = new RecentContexts();
   /**
    * The wall clock read at one monotonic reading. A cache hit already read the monotonic clock to
    * judge freshness; its event's creation date (whole seconds) is derived from that reading, and
@@ -86,15 +88,19 @@ public final class RemoteEvaluator implements Evaluator {
     if (flagKey == null) {
       return failed(defaultValue, ErrorCode.GENERAL, "flag key is null");
     }
-    EvaluationCache.Lookup inPlace = cache == null ? null : lookUpInPlace(flagKey, context);
+    // An SDK ImmutableContext is looked up in place, without copying it into a snapshot; a fresh
+    // answer is a hit, anything else takes the snapshot path, which looks again.
+    ContextProbe probe = cache == null ? null : recentContexts.probe(context);
+    EvaluationCache.Lookup inPlace = probe == null ? null : cache.get(flagKey, probe);
     if (inPlace != null && inPlace.fresh()) {
+      recentContexts.remember(probe, inPlace.key().context());
       ProviderEvaluation<T> result = fromCache(inPlace.key(), type, defaultValue, inPlace, REASON_CACHED);
       counters.hit(result.getErrorCode());
       return result;
     }
     ContextSnapshot snapshot;
     try {
-      snapshot = ContextSnapshot.of(context);
+      snapshot = recentContexts.snapshot(probe, context);
     } catch (ConcurrentModificationException e) {
       return failed(defaultValue, ErrorCode.INVALID_CONTEXT, "evaluation context kept changing while it was read");
     } catch (ContextTooDeepException e) {
@@ -103,16 +109,6 @@ public final class RemoteEvaluator implements Evaluator {
     return cache == null
         ? fromRelay(flagKey, type, defaultValue, snapshot)
         : fromCacheOrRelay(flagKey, type, defaultValue, snapshot);
-  }
-
-  /**
-   * The cached answer for {@code context} read in place, without copying it into a snapshot; null
-   * when there is none or the context cannot be read in place. A fresh answer is a hit; anything
-   * else takes the snapshot path, which looks again.
-   */
-  private EvaluationCache.Lookup lookUpInPlace(String flagKey, EvaluationContext context) {
-    ContextProbe probe = ContextProbe.of(context);
-    return probe == null ? null : cache.get(flagKey, probe);
   }
 
   /**

@@ -35,7 +35,7 @@ class ContextProbeTest {
    * often. Tiny contexts (two colliding names, two colliding strings, the number 1 as Integer,
    * Long and Double) make near misses: contexts that differ in one detail with equal hash codes.
    */
-  private static final class Contexts {
+  static final class Contexts {
     private final Random random;
     private final boolean tiny;
 
