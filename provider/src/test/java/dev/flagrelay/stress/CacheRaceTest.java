@@ -121,6 +121,8 @@ class CacheRaceTest {
     Map<Integer, CountDownLatch> others = new ConcurrentHashMap<>();
     Map<Integer, CountDownLatch> everyone = new ConcurrentHashMap<>();
     long step = 2 * TimeUnit.MINUTES.toNanos(1);
+    int[] callsBefore = new int[1]; // Relay calls before this round; the late thread's only.
+    AtomicInteger heldBeforeAnyCall = new AtomicInteger(); // Held with certainly the old entry in hand.
     EvaluationCache cache =
         new EvaluationCache(
             10_000,
@@ -144,8 +146,6 @@ class CacheRaceTest {
     int late = threads - 1;
     MutableContext lateUser = new MutableContext(USER.getTargetingKey()); // Equal to USER: the same cache key.
     AtomicInteger held = new AtomicInteger();
-    AtomicInteger heldBeforeAnyCall = new AtomicInteger(); // Held with certainly the old entry in hand.
-    int[] callsBefore = new int[1]; // The late thread's only.
     boolean[] cachedBefore = new boolean[1]; // The late thread's only: an earlier round cached the answer.
     Race.Outcome outcome =
         Race.run(
