@@ -18,6 +18,7 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableMetadata;
+import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEvent;
 import dev.openfeature.sdk.ProviderEventDetails;
@@ -479,6 +480,31 @@ class InProcessProviderTest {
     assertThat(metadata.getBoolean("boolean")).isTrue();
   }
 
+  /**
+   * A null in a flag's metadata (YAML's {@code description:} with nothing after it) is dropped, as
+   * the remote mode drops it when decoding the relay's answer; the flag evaluates as usual.
+   */
+  @Test
+  void nullMetadataValue_droppedAndTheFlagStillEvaluates() throws Exception {
+    served.set(
+        config(
+            "\"null-metadata-flag\":{\"variations\":{\"on\":true},\"defaultRule\":{\"variation\":\"on\"},"
+                + "\"metadata\":{\"description\":null,\"team\":\"checkout\"}}",
+            "\"null-metadata-disabled\":{\"variations\":{\"on\":true},\"defaultRule\":{\"variation\":\"on\"},"
+                + "\"disable\":true,\"metadata\":{\"description\":null}}"));
+    RecordingProvider provider = ready();
+
+    ProviderEvaluation<Boolean> evaluation = provider.getBooleanEvaluation("null-metadata-flag", false, USER);
+    ProviderEvaluation<Boolean> disabled = provider.getBooleanEvaluation("null-metadata-disabled", false, USER);
+
+    assertThat(evaluation.getErrorCode()).isNull();
+    assertThat(evaluation.getValue()).isTrue();
+    assertThat(evaluation.getFlagMetadata().getString("team")).isEqualTo("checkout");
+    assertThat(evaluation.getFlagMetadata().getString("description")).isNull();
+    assertThat(disabled.getErrorCode()).isNull();
+    assertThat(disabled.getReason()).isEqualTo("DISABLED");
+  }
+
   @Test
   void flagRemoved_namedAndNotFoundAfterwards() throws Exception {
     RecordingProvider provider = ready();
@@ -592,6 +618,22 @@ class InProcessProviderTest {
     JsonNode disabled = events.get(4);
     assertThat(disabled.get("default").asBoolean()).isFalse();
     assertThat(disabled.get("variation").asText()).isEqualTo("SdkDefault");
+  }
+
+  /** A caller's default that is a list is reported as a JSON array, its items as JSON values. */
+  @Test
+  void callerDefaultList_reportedAsAJsonArray() throws Exception {
+    served.set(config(STRING_FLAG));
+    RecordingProvider provider = ready();
+    Value listDefault =
+        new Value(List.of(new Value("a"), new Value(2), new Value(new ImmutableStructure(Map.of("k", new Value(true))))));
+
+    ProviderEvaluation<Value> answer = provider.getObjectEvaluation("string-flag", listDefault, USER);
+    List<JsonNode> events = featureEvents(eventsSentAtShutdown(provider));
+
+    assertThat(answer.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).get("value").toString()).isEqualTo("[\"a\",2,{\"k\":true}]");
   }
 
   @Test

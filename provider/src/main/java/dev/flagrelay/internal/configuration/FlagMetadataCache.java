@@ -45,7 +45,12 @@ public final class FlagMetadataCache {
 
   private static ImmutableMetadata build(Map<String, Object> metadata, boolean cacheableAnswer) {
     Map<String, Object> sent = new HashMap<>(metadata.size() + 1);
-    metadata.forEach((key, value) -> sent.put(key, asDecodedFromJson(value)));
+    metadata.forEach(
+        (key, value) -> {
+          if (value != null) { // A JSON null (YAML's empty value): dropped, as the remote mode drops it.
+            sent.put(key, asDecodedFromJson(value));
+          }
+        });
     if (cacheableAnswer) {
       sent.put(RelayAnswer.CACHEABLE_KEY, true);
     }

@@ -147,11 +147,24 @@ public final class FlagType<T> {
     return new Value(raw.toString());
   }
 
-  /** A value as the collector encodes it: an SDK {@code Value} unwrapped, a structure as a map. */
+  /**
+   * A value as the collector encodes it: an SDK {@code Value} unwrapped, a structure as a map, a
+   * list as a list of such values.
+   */
   static Object plain(Object value) {
     if (value instanceof Value sdkValue) {
       Object inner = sdkValue.asObject();
-      return inner instanceof Structure structure ? structure.asObjectMap() : inner;
+      if (inner instanceof Structure structure) {
+        return structure.asObjectMap();
+      }
+      if (inner instanceof List<?> list) {
+        List<Object> items = new ArrayList<>(list.size());
+        for (Object item : list) {
+          items.add(plain(item));
+        }
+        return items;
+      }
+      return inner;
     }
     return value;
   }
