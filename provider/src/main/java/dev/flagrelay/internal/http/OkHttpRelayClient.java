@@ -89,6 +89,13 @@ public final class OkHttpRelayClient implements RelayClient {
   private final Duration timeout;
   private final RetryAfterGate gate;
   private final Clock clock;
+  /**
+   * Closed by a {@code 429} from the data collector, as {@link #gate} is by one from the relay:
+   * {@code gate} itself when the collector has the relay's origin (one server asking for a
+   * pause), its own otherwise, so that a collector on another host asking for one never silences
+   * evaluations, and the reverse.
+   */
+  private final RetryAfterGate collectorGate;
 
   /**
    * @param endpoint the relay's base URL (no trailing slash)
@@ -119,6 +126,10 @@ public final class OkHttpRelayClient implements RelayClient {
     this.timeout = timeout;
     this.clock = Clock.systemUTC();
     this.gate = new RetryAfterGate(System::nanoTime);
+    this.collectorGate =
+        sameOrigin(HttpUrl.get(endpoint.toString()), HttpUrl.get(collectorEndpoint.toString()))
+            ? gate
+            : new RetryAfterGate(System::nanoTime);
     OkHttpClient.Builder builder =
         new OkHttpClient.Builder()
             .dispatcher(new Dispatcher())
@@ -284,13 +295,22 @@ public final class OkHttpRelayClient implements RelayClient {
     }
   }
 
+  private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+    return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
+  }
+
+  /** The gate of the server {@code url} goes to. */
+  private RetryAfterGate gateOf(HttpUrl url) {
+    return collectorGate != gate && sameOrigin(url, collectorUrl) ? collectorGate : gate;
+  }
+
   /**
    * Runs {@code call} once. Every way it can fail becomes a {@link RelayException}: OkHttp's
    * declared {@link IOException}s and, as {@link RelayTransportException}, anything it throws
    * undeclared, so no caller ever sees a {@link RuntimeException} from the transport.
    */
   private Response execute(Call call) throws RelayException {
-    Duration wait = gate.remaining();
+    Duration wait = gateOf(call.request().url()).remaining();
     if (!wait.isNegative() && !wait.isZero()) {
       throw new RateLimitedException(wait);
     }
@@ -371,7 +391,7 @@ public final class OkHttpRelayClient implements RelayClient {
    */
   private RelayException failure(Response response) throws RelayException {
     if (response.code() == 429) {
-      gate.pause(response.header(RETRY_AFTER_SEEN), clock.instant());
+      gateOf(response.request().url()).pause(response.header(RETRY_AFTER_SEEN), clock.instant());
     }
     Buffer body = bufferBounded(response, MAX_ERROR_BODY_BYTES);
     ErrorBody error = body == null ? ErrorBody.NONE : codec.readError(body.readByteArray());

@@ -162,6 +162,69 @@ class OkHttpRelayClientTest {
     assertThat(server.requests()).hasSize(1);
   }
 
+  /** A collector on another host that asks for a pause pauses only itself. */
+  @Test
+  void rateLimited_collectorOnAnotherHost_pausesOnlyTheCollector() throws Exception {
+    try (StubHttpServer collector = new StubHttpServer();
+        OkHttpRelayClient relay = clientOf(server, collector)) {
+      collector.answer(429, Map.of("Retry-After", "600"), "");
+      server.answer(200, Map.of("ETag", "\"1\""), "{\"flags\":{}}");
+
+      assertThatThrownBy(() -> relay.sendEvents(ENVELOPE, Duration.ofSeconds(5))).isInstanceOf(RelayHttpException.class);
+      assertThatThrownBy(() -> relay.sendEvents(ENVELOPE, Duration.ofSeconds(5))).isInstanceOf(RateLimitedException.class);
+      relay.flagChanges(null);
+
+      assertThat(collector.requests()).hasSize(1);
+      assertThat(server.requests()).hasSize(1);
+    }
+  }
+
+  /** A relay that asks for a pause does not silence a collector on another host. */
+  @Test
+  void rateLimited_relayWithTheCollectorOnAnotherHost_collectorStillPosts() throws Exception {
+    try (StubHttpServer collector = new StubHttpServer();
+        OkHttpRelayClient relay = clientOf(server, collector)) {
+      server.answer(429, Map.of("Retry-After", "600"), "");
+      collector.answer(200, Map.of(), "{\"ingestedContentCount\":0}");
+
+      assertThatThrownBy(() -> relay.flagChanges(null)).isInstanceOf(RelayHttpException.class);
+      assertThatThrownBy(() -> relay.flagChanges(null)).isInstanceOf(RateLimitedException.class);
+      relay.sendEvents(ENVELOPE, Duration.ofSeconds(5));
+
+      assertThat(server.requests()).hasSize(1);
+      assertThat(collector.requests()).hasSize(1);
+    }
+  }
+
+  /** The collector on the relay's own origin (another path) shares the relay's pause. */
+  @Test
+  void rateLimited_collectorOnTheRelaysOrigin_sharesThePause() {
+    server.answer(429, Map.of("Retry-After", "600"), "");
+    try (OkHttpRelayClient relay =
+        new OkHttpRelayClient(
+            server.baseUri().resolve("/relay"),
+            server.baseUri().resolve("/collector"),
+            null,
+            Map.of(),
+            Duration.ofSeconds(5),
+            new JsonCodec(Map.of("provider", "java", "openfeature", true)))) {
+      assertThatThrownBy(() -> relay.flagChanges(null)).isInstanceOf(RelayHttpException.class);
+
+      assertThatThrownBy(() -> relay.sendEvents(ENVELOPE, Duration.ofSeconds(5))).isInstanceOf(RateLimitedException.class);
+    }
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  private static OkHttpRelayClient clientOf(StubHttpServer relay, StubHttpServer collector) {
+    return new OkHttpRelayClient(
+        relay.baseUri(),
+        collector.baseUri(),
+        null,
+        Map.of(),
+        Duration.ofSeconds(5),
+        new JsonCodec(Map.of("provider", "java", "openfeature", true)));
+  }
+
   // Any failure of the HTTP layer is a RelayException.
 
   @Test
