@@ -220,7 +220,14 @@ public class GoFeatureFlagProvider extends EventProvider {
       throw failInitialization(e);
     }
     startBackgroundWork(start == FlagChangePoller.Start.POLLING);
-    transition(State.INITIALIZING, State.READY);
+    becomeReady();
+  }
+
+  /** READY after a good start, unless shutdown came first: then the caller is told, not left READY. */
+  private void becomeReady() {
+    if (!transition(State.INITIALIZING, State.READY) && state.get().state() == State.CLOSED) {
+      throw new GeneralError("this provider was shut down while it was initialising; create a new instance");
+    }
   }
 
   /** Moves to FATAL (refused key) or ERROR (healing in the background); returns what to throw. */
@@ -263,7 +270,7 @@ public class GoFeatureFlagProvider extends EventProvider {
       throw new GeneralError("GO Feature Flag relay has not served a flag configuration: " + ErrorMapping.message(e));
     }
     startInProcessBackgroundWork();
-    transition(State.INITIALIZING, State.READY);
+    becomeReady();
   }
 
   private void startInProcessBackgroundWork() {
@@ -372,7 +379,11 @@ public class GoFeatureFlagProvider extends EventProvider {
   @Override
   public void track(String eventName, EvaluationContext context, TrackingEventDetails details) {
     try {
-      if (collector == null || eventName == null) {
+      if (collector == null) {
+        return; // Data collection is off.
+      }
+      if (eventName == null) { // The SDK refuses it first; only a direct caller gets here.
+        logger.warn("tracking event without a name dropped");
         return;
       }
       ContextSnapshot snapshot = ContextSnapshot.of(context);

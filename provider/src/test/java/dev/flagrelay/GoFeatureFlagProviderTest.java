@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.ArrayList;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -283,6 +285,47 @@ class GoFeatureFlagProviderTest {
     provider.shutdown();
 
     assertThatThrownBy(() -> provider.initialize(USER)).isInstanceOf(GeneralError.class);
+  }
+
+  /**
+   * A shutdown that lands while the first poll is in flight: initialize() must not return as if
+   * the provider were ready (the SDK would report READY while every evaluation is refused).
+   */
+  @Test
+  void shutdownWhileInitializing_initializeFailsAndNothingStarts() throws Exception {
+    CountDownLatch polling = new CountDownLatch(1);
+    CountDownLatch shutDown = new CountDownLatch(1);
+    relay.onFlagChanges(
+        etag -> {
+          polling.countDown();
+          try {
+            shutDown.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return FlagChanges.of("\"0-base\"", Map.of());
+        });
+    GoFeatureFlagProvider provider =
+        provider(options -> options.flagChangeDetection(FlagChangeDetection.POLLING).dataFlushInterval(Duration.ofMillis(10)));
+    CompletableFuture<Void> initializing =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                provider.initialize(USER);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    assertThat(polling.await(5, TimeUnit.SECONDS)).as("first poll started").isTrue();
+
+    provider.shutdown();
+    shutDown.countDown();
+
+    assertThatThrownBy(() -> initializing.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(GeneralError.class)
+        .hasMessageContaining("shut down while it was initialising");
+    assertThat(provider.getBooleanEvaluation("my-flag", false, USER).getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
+    GoffThreads.awaitNone("goff-");
   }
 
   /** An endpoint where nothing answers as a relay does is not reported READY. */

@@ -544,6 +544,32 @@ class DataCollectorTest {
     assertThat(collector.droppedEvents()).as("the batch the bug lost is counted").isEqualTo(1);
   }
 
+  /** A bug in the final flush is logged with the loss, not swallowed by the sender's executor. */
+  @Test
+  void runtimeExceptionInTheFinalFlush_loggedAndCounted() {
+    relay.onSendEvents(
+        (envelope, timeout) -> {
+          throw new IllegalStateException("bug in the transport");
+        });
+    DataCollector collector = collector(100, Duration.ofMinutes(1));
+    collector.start();
+    collector.record(event("e0"));
+    collector.record(event("e1"));
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      collector.close(Duration.ofSeconds(5));
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    assertThat(relay.sendAttempts()).isEqualTo(1);
+    assertThat(collector.droppedEvents()).isEqualTo(2);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("final flush failed unexpectedly", "IllegalStateException: bug in the transport");
+  }
+
   /**
    * The lock-free buffer's accounting under everything at once: four recorders overflowing a
    * small cap while every other flush fails and its batch is requeued, then shutdown. Each event
