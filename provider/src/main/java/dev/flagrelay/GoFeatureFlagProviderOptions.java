@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Immutable configuration of a {@link GoFeatureFlagProvider}, validated when it is built.
@@ -220,6 +222,10 @@ public final class GoFeatureFlagProviderOptions {
 
   /** Collects and checks options; {@link #build()} fails on the first one that is wrong. */
   public static final class Builder {
+    /** Dot-separated labels of letters, digits, '-' and '_', at least one '_'; an optional port. */
+    private static final Pattern HOST_WITH_UNDERSCORE =
+        Pattern.compile("((?=[^:]*_)[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*)(?::([0-9]{1,5}))?");
+
     private URI endpoint;
     private String rawEndpoint;
     private URI dataCollectorEndpoint;
@@ -530,15 +536,20 @@ public final class GoFeatureFlagProviderOptions {
       if (!scheme.equals("http") && !scheme.equals("https")) {
         throw new IllegalArgumentException(option + " must be an http or https URL: " + url);
       }
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      String authority = uri.getRawAuthority();
+      if (authority == null || authority.isEmpty()) {
+        throw new IllegalArgumentException(option + " has no host: " + url);
+      }
+      int credentialsEnd = authority.lastIndexOf('@');
+      if (credentialsEnd >= 0) { // Checked on the authority: URI has no user info for a host with '_'.
+        throw new IllegalArgumentException(
+            option + " must not carry credentials; use apiKey: " + authority.substring(credentialsEnd + 1));
+      }
+      if ((uri.getHost() == null || uri.getHost().isEmpty()) && !isHostWithUnderscore(authority)) {
         throw new IllegalArgumentException(option + " has no host: " + url);
       }
       if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
         throw new IllegalArgumentException(option + " must not have a query or fragment: " + url);
-      }
-      if (uri.getRawUserInfo() != null) {
-        throw new IllegalArgumentException(
-            option + " must not carry credentials; use apiKey: " + uri.getHost());
       }
       String path = uri.getRawPath() == null ? "" : uri.getRawPath();
       while (path.endsWith("/")) {
@@ -549,6 +560,17 @@ public final class GoFeatureFlagProviderOptions {
       } catch (URISyntaxException e) {
         throw new IllegalArgumentException(option + " is not a URL: " + url, e);
       }
+    }
+
+    /**
+     * A host name with an underscore (a Docker Compose service such as {@code relay_proxy}), which
+     * {@link URI} reads as a registry authority without a host, and OkHttp and DNS accept; an
+     * optional port within range.
+     */
+    private static boolean isHostWithUnderscore(String authority) {
+      Matcher hostAndPort = HOST_WITH_UNDERSCORE.matcher(authority);
+      return hostAndPort.matches()
+          && (hostAndPort.group(2) == null || Integer.parseInt(hostAndPort.group(2)) <= 65_535);
     }
 
     private static Duration requirePositive(String option, Duration value) {

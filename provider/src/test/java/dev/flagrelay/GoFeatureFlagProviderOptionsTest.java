@@ -85,7 +85,10 @@ class GoFeatureFlagProviderOptionsTest {
         "http:///goff",
         "http://relay.example.com/?env=prod",
         "http://relay.example.com/#top",
-        "http://relay example.com"
+        "http://relay example.com",
+        "http://relay_proxy:99999",
+        "http://relay_proxy:port",
+        "http://_:1031/x?y"
       })
   void endpoint_malformed_failsNamingEndpointAndValue(String malformed) {
     assertThatThrownBy(() -> GoFeatureFlagProviderOptions.builder().endpoint(malformed).build())
@@ -100,6 +103,27 @@ class GoFeatureFlagProviderOptionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("endpoint")
         .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void endpoint_credentialsBeforeAHostWithAnUnderscore_rejectedWithoutEchoingThePassword() {
+    assertThatThrownBy(() -> GoFeatureFlagProviderOptions.builder().endpoint("http://me:s3cret@relay_proxy:1031").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("endpoint must not carry credentials")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  /** A Docker Compose service name: java.net.URI sees no host in it, OkHttp and DNS do. */
+  @Test
+  void endpoint_hostWithAnUnderscore_accepted() {
+    GoFeatureFlagProviderOptions options =
+        GoFeatureFlagProviderOptions.builder().endpoint("http://relay_proxy:1031/goff/").build();
+
+    assertThat(options.endpoint()).hasToString("http://relay_proxy:1031/goff");
+    assertThat(
+            GoFeatureFlagProviderOptions.builder().endpoint(ENDPOINT).dataCollectorBaseUrl("https://collector_1.internal").build()
+                .dataCollectorEndpoint())
+        .hasToString("https://collector_1.internal");
   }
 
   @Test
