@@ -17,6 +17,7 @@ import dev.openfeature.sdk.ProviderState;
 import dev.openfeature.sdk.Value;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,6 +174,49 @@ class RealRelayInProcessIT {
     }
     assertThat(compared).hasSizeGreaterThan(300);
     assertThat(disagreements).isEmpty();
+  }
+
+  /**
+   * A flag whose metadata has an empty YAML value (null): the relay answers it, and so does the
+   * in-process mode, with the same metadata (the null dropped). It used to fail every in-process
+   * evaluation of the flag.
+   */
+  @Test
+  void nullMetadataValue_bothModesAnswerAlike() throws IOException {
+    Path flags = Files.createTempFile("null-metadata", ".yaml");
+    try {
+      Files.writeString(
+          flags,
+          String.join(
+              "\n",
+              "null-metadata-flag:",
+              "  variations:",
+              "    enabled: true",
+              "    disabled: false",
+              "  defaultRule:",
+              "    variation: enabled",
+              "  metadata:",
+              "    description:",
+              "    pr_link: https://example.org/pr/1",
+              ""));
+      relay = RelayProxy.serving(flags).start();
+    } finally {
+      Files.delete(flags);
+    }
+    Client local = client(EvaluationMode.IN_PROCESS);
+    Client remote = client(EvaluationMode.REMOTE);
+    EvaluationContext context = CanonicalContext.get();
+
+    FlagEvaluationDetails<Boolean> mine = local.getBooleanDetails("null-metadata-flag", false, context);
+
+    assertThat(mine.getErrorCode()).isNull();
+    assertThat(mine.getValue()).isTrue();
+    assertThat(mine.getFlagMetadata().getString("pr_link")).isEqualTo("https://example.org/pr/1");
+    for (Kind kind : Kind.values()) {
+      assertThat(kind.describe(local, "null-metadata-flag", context))
+          .as(kind.name())
+          .isEqualTo(kind.describe(remote, "null-metadata-flag", context));
+    }
   }
 
   private static List<String> flagKeys() throws IOException {
