@@ -640,6 +640,48 @@ class GoFeatureFlagProviderTest {
 
   // Cache (GOFF-CACHE-*).
 
+  /**
+   * The SDK copies a list's items shallowly: a structure the application keeps and changes inside
+   * a list item changes the "immutable" context. The next evaluation on the same thread, with the
+   * same context object, must see the change (it was served the answer cached for the old values).
+   */
+  @Test
+  void structureInsideAListItemChangedByTheApplication_answerForTheNewValues() throws Exception {
+    relay.onEvaluate(
+        (flagKey, context) -> {
+          Map<?, ?> org = (Map<?, ?>) ((List<?>) context.get("orgs")).get(0);
+          return Answers.cacheable(org.get("plan"), "by-plan");
+        });
+    GoFeatureFlagProvider provider = ready();
+    MutableStructure org = new MutableStructure().add("plan", "free");
+    EvaluationContext context = new ImmutableContext("u1", Map.of("orgs", new Value(List.of(new Value(org)))));
+
+    String before = provider.getStringEvaluation("plan-flag", "none", context).getValue();
+    org.add("plan", "pro");
+    ProviderEvaluation<String> after = provider.getStringEvaluation("plan-flag", "none", context);
+
+    assertThat(before).isEqualTo("free");
+    assertThat(after.getValue()).isEqualTo("pro");
+    assertThat(relay.evaluatedFlags()).hasSize(2);
+  }
+
+  /** A number of a mutable class in the context: a change to it is a new context, not a cache hit. */
+  @Test
+  void mutableNumberChangedByTheApplication_answerForTheNewValue() throws Exception {
+    relay.onEvaluate((flagKey, context) -> Answers.cacheable(String.valueOf(context.get("score")), "by-score"));
+    GoFeatureFlagProvider provider = ready();
+    AtomicInteger score = new AtomicInteger(5);
+    EvaluationContext context = new ImmutableContext("u1", Map.of("score", new Value((Object) score)));
+
+    String before = provider.getStringEvaluation("score-flag", "none", context).getValue();
+    score.set(6);
+    String after = provider.getStringEvaluation("score-flag", "none", context).getValue();
+
+    assertThat(before).isEqualTo("5.0");
+    assertThat(after).isEqualTo("6.0");
+  }
+
+
   @Test
   void secondEvaluationOfCacheableAnswer_cachedWithVariantAndMetadata() throws Exception {
     answer(Answers.cacheable("blue", "b", Map.of("description", "colour")));

@@ -1,6 +1,7 @@
 package dev.flagrelay.internal.context;
 
 import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
 import java.time.Instant;
@@ -15,8 +16,11 @@ import java.util.Objects;
  * exactly when that snapshot would equal the given one.
  *
  * <p>Only contexts {@link SdkContexts} reads without copies (an {@code ImmutableContext}, alone or
- * as the only non-empty layer) have a probe: nothing changes their attributes, so reading them
- * twice, once to hash and once to compare, sees the same values. Anything else, and any context a
+ * as the only non-empty layer) whose every value is immutable have a probe: nothing changes their
+ * attributes, so reading them twice, once to hash and once to compare, sees the same values. The
+ * SDK copies a context's values when it is made, but a list's items only shallowly: a list or a
+ * {@code MutableStructure} inside a list item, or a number of a mutable class anywhere, is still
+ * the application's object, and a context holding one has no probe. Anything else, and any context a
  * snapshot would refuse (nested deeper than {@link ContextSnapshot#MAX_DEPTH}, a list value with
  * items that are not values), has none: the caller builds a snapshot, which fails the same way it
  * always did.
@@ -108,13 +112,19 @@ public final class ContextProbe {
   private static int hash(Map<String, Value> attributes) {
     int sum = 0;
     for (Map.Entry<String, Value> attribute : attributes.entrySet()) {
-      sum += ContextSnapshot.attributeHash(attribute.getKey(), hash(attribute.getValue(), 1));
+      sum += ContextSnapshot.attributeHash(attribute.getKey(), hash(attribute.getValue(), 1, false));
     }
     return sum;
   }
 
-  /** {@code Objects.hashCode} of the value a snapshot would freeze {@code value} to, at {@code depth}. */
-  private static int hash(Value value, int depth) {
+  /**
+   * {@code Objects.hashCode} of the value a snapshot would freeze {@code value} to, at {@code
+   * depth}. {@code listItem}: the value is an item of a list, whose inner object the SDK's copy
+   * shares with the application (it copies a list's items shallowly, structures and lists
+   * elsewhere deeply): a list or a mutable structure there can change after the context was made.
+   * Such a context, or one holding a number of a mutable class, is not read in place.
+   */
+  private static int hash(Value value, int depth, boolean listItem) {
     if (value == null) {
       return 0;
     }
@@ -123,23 +133,30 @@ public final class ContextProbe {
     }
     Object inner = value.asObject();
     if (isScalar(inner)) {
+      if (inner instanceof Number number && !ContextSnapshot.isImmutableNumber(number)) {
+        throw new NotReadableInPlace(); // An AtomicInteger, say: shared, and the snapshot converts it.
+      }
       return Objects.hashCode(inner);
     }
     if (inner instanceof Structure structure) {
+      if (!(structure instanceof ImmutableStructure)) {
+        throw new NotReadableInPlace(); // The application's own structure, reached through a list item.
+      }
       int sum = 0; // As a frozen map's hashCode: the sum of its entries' key ^ value.
       for (Map.Entry<String, Value> field : structure.asUnmodifiableMap().entrySet()) {
-        sum += Objects.hashCode(field.getKey()) ^ hash(field.getValue(), depth + 1);
+        sum += Objects.hashCode(field.getKey()) ^ hash(field.getValue(), depth + 1, false);
       }
       return sum;
     }
     if (inner instanceof List) {
       List<Value> items = value.asList();
-      if (items == null) {
-        throw new NotReadableInPlace(); // Items that are not values: the snapshot fails on them.
+      if (items == null || listItem) {
+        // Items that are not values (the snapshot fails on them), or the application's own list.
+        throw new NotReadableInPlace();
       }
       int h = 1; // As a frozen list's hashCode.
       for (Value item : items) {
-        h = 31 * h + hash(item, depth + 1);
+        h = 31 * h + hash(item, depth + 1, true);
       }
       return h;
     }

@@ -154,7 +154,11 @@ public final class ContextSnapshot {
     return new ContextSnapshot(names, values);
   }
 
-  /** An {@code ImmutableContext}'s own attributes: nothing changes them, so no retry is needed. */
+  /**
+   * An {@code ImmutableContext}'s own attributes, read without the SDK's copies. The map itself
+   * never changes; an object of the application's inside a list item may, and {@link #of} reads
+   * again when that races.
+   */
   private static ContextSnapshot copyImmutable(Map<String, Value> attributes) {
     int size = attributes.size();
     if (size == 0) {
@@ -206,9 +210,13 @@ public final class ContextSnapshot {
     Object inner = value.asObject();
     // The immutable scalars first, by class: an interface test (Structure, List) that fails on a
     // String walks its secondary supers, and profiled at ~70 ns a value on JDK 17.
-    if (inner == null || inner instanceof String || inner instanceof Boolean || inner instanceof Number
-        || inner instanceof Instant) {
+    if (inner == null || inner instanceof String || inner instanceof Boolean || inner instanceof Instant) {
       return inner;
+    }
+    if (inner instanceof Number number) {
+      // A number of a mutable class (AtomicInteger, LongAdder, ...) is copied to the double the
+      // relay is sent, so that a later change to it cannot change a cache key in place.
+      return isImmutableNumber(number) ? number : Double.valueOf(number.doubleValue());
     }
     if (inner instanceof Structure structure) {
       return freezeStructure(structure, attribute, depth);
@@ -222,6 +230,14 @@ public final class ContextSnapshot {
       return Collections.unmodifiableList(copy);
     }
     return inner; // Nothing else is stored in a Value.
+  }
+
+  /** Whether {@code number}'s class is one of the JDK's immutable numbers (exactly, not a subclass). */
+  static boolean isImmutableNumber(Number number) {
+    Class<?> type = number.getClass();
+    return type == Integer.class || type == Long.class || type == Double.class || type == Float.class
+        || type == Short.class || type == Byte.class || type == java.math.BigInteger.class
+        || type == java.math.BigDecimal.class;
   }
 
   private static Map<String, Object> freezeStructure(Structure structure, String attribute, int depth) {

@@ -11,9 +11,11 @@ import java.util.Map;
  * compares that snapshot by identity instead of attribute by attribute, and a miss reuses it
  * instead of copying the context again.
  *
- * <p>Sound because a probe only reads an {@code ImmutableContext}'s own attribute map, which
- * nothing changes: the same map object has the same attributes for as long as it exists, and the
- * remembered probe keeps it alive, so no other map can take its identity. A snapshot is only
+ * <p>Sound because a probe only reads an {@code ImmutableContext}'s own attribute map, and only
+ * when every value in it is immutable ({@link ContextProbe}: no object of the application's inside
+ * a list item, no number of a mutable class): the same map object has the same attributes for as
+ * long as it exists, and the remembered probe keeps it alive, so no other map can take its
+ * identity. A snapshot is only
  * remembered after {@link ContextProbe#matches} compared it in full.
  *
  * <p>Each thread's entry is a weak reference to the probe, so a thread pool's threads never keep

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * provider does.
  *
  * <p>Only immutable objects are read this way: an {@code ImmutableContext}'s attribute map and
- * values are private copies that nothing ever changes, so reading them without a copy is safe.
+ * values are private copies that nothing ever changes, so reading them without a copy is safe,
+ * with one exception that {@link ContextProbe} checks for: the SDK copies a list's items
+ * shallowly, so an object inside a list item may still be the application's.
  * When the context is anything else (a {@code MutableContext}, several non-empty layers, hook
  * contexts) or this SDK version has a different shape, {@link #immutableAttributes} answers null
  * and the caller falls back to the public API.

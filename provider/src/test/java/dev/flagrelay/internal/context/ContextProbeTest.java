@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,7 @@ class ContextProbeTest {
       Map<String, Value> attributes = new HashMap<>();
       int size = random.nextInt(tiny ? 3 : 5);
       for (int i = 0; i < size; i++) {
-        attributes.put(name(), value(1));
+        attributes.put(name(), value(1, false));
       }
       if (tiny) {
         return new ImmutableContext(attributes);
@@ -70,8 +71,18 @@ class ContextProbeTest {
           : new ImmutableContext(string(), attributes);
     }
 
-    private Value value(int depth) {
-      switch (random.nextInt(depth < (tiny ? 3 : 4) ? 10 : 8)) {
+    /**
+     * A random value. In a list item, a list becomes a structure holding it: the SDK copies a
+     * list's items shallowly, so a list there would stay the application's and have no probe.
+     */
+    private Value value(int depth, boolean listItem) {
+      int kind = random.nextInt(depth < (tiny ? 3 : 4) ? 10 : 8);
+      if (kind == 9 && listItem) {
+        Map<String, Value> holder = new HashMap<>();
+        holder.put(string(), value(depth, false));
+        return new Value(new ImmutableStructure(holder));
+      }
+      switch (kind) {
         case 0:
           return new Value(string());
         case 1:
@@ -92,14 +103,14 @@ class ContextProbeTest {
           Map<String, Value> fields = new HashMap<>();
           int size = random.nextInt(3);
           for (int i = 0; i < size; i++) {
-            fields.put(string(), value(depth + 1));
+            fields.put(string(), value(depth + 1, false));
           }
           return new Value(new ImmutableStructure(fields));
         default:
           List<Value> items = new ArrayList<>();
           int length = random.nextInt(3);
           for (int i = 0; i < length; i++) {
-            Value item = value(depth + 1);
+            Value item = value(depth + 1, true);
             items.add(item == null ? new Value() : item);
           }
           return new Value(items);
@@ -288,5 +299,45 @@ class ContextProbeTest {
 
     assertThat(ContextProbe.of(context).matches(ContextSnapshot.of(context))).isTrue();
     assertThat(ContextProbe.of(context).matches(ContextSnapshot.of(otherSize))).isFalse();
+  }
+
+  /**
+   * The SDK copies a list's items shallowly: a list or a mutable structure inside a list item is
+   * still the application's, and so is a number of a mutable class anywhere. A context holding one
+   * is copied (and compared) through a snapshot, never read in place.
+   */
+  @Test
+  void applicationsObjectsTheSdkDoesNotCopy_notReadInPlace() throws Exception {
+    Value mutableInList = new Value(List.of(new Value(new MutableStructure().add("plan", "free"))));
+    Value listInList = new Value(List.of(new Value(new ArrayList<>(List.of(new Value("a"))))));
+    Value atomicNumber = new Value((Object) new AtomicInteger(5));
+    Value immutableInList = new Value(List.of(new Value(new ImmutableStructure(Map.of("plan", new Value("free"))))));
+
+    assertThat(ContextProbe.of(new ImmutableContext("u1", Map.of("orgs", mutableInList)))).isNull();
+    assertThat(ContextProbe.of(new ImmutableContext("u1", Map.of("lists", listInList)))).isNull();
+    assertThat(ContextProbe.of(new ImmutableContext("u1", Map.of("score", atomicNumber)))).isNull();
+    assertThat(
+            ContextProbe.of(
+                new ImmutableContext(
+                    "u1", Map.of("nested", new Value(new MutableStructure().add("score", atomicNumber))))))
+        .isNull();
+    ImmutableContext readable = new ImmutableContext("u1", Map.of("orgs", immutableInList));
+    assertThat(ContextProbe.of(readable)).isNotNull();
+    assertThat(ContextProbe.of(readable).matches(ContextSnapshot.of(readable))).isTrue();
+  }
+
+  /** A number of a mutable class is frozen to the double the relay is sent, not kept by reference. */
+  @Test
+  void numberOfAMutableClass_snapshotKeepsItsValueNotTheObject() throws Exception {
+    AtomicInteger score = new AtomicInteger(5);
+    ImmutableContext context = new ImmutableContext("u1", Map.of("score", new Value((Object) score)));
+
+    ContextSnapshot before = ContextSnapshot.of(context);
+    score.set(6);
+    ContextSnapshot after = ContextSnapshot.of(context);
+
+    assertThat(before.get("score")).isEqualTo(5.0);
+    assertThat(after.get("score")).isEqualTo(6.0);
+    assertThat(before).isNotEqualTo(after);
   }
 }
