@@ -19,6 +19,8 @@ import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayDecodeException;
+import dev.flagrelay.internal.relay.RelayException;
+import dev.flagrelay.internal.relay.RelayHttpException;
 import dev.flagrelay.internal.relay.TrackingEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -318,7 +320,7 @@ public final class JsonCodec {
   }
 
   /** Reads a 200 answer of the single-flag OFREP endpoint. */
-  public RelayAnswer readEvaluation(byte[] body) throws RelayDecodeException {
+  public RelayAnswer readEvaluation(byte[] body) throws RelayException {
     try (JsonParser json = factory.createParser(body)) {
       return readEvaluation(json);
     } catch (IOException e) {
@@ -330,7 +332,7 @@ public final class JsonCodec {
    * Reads a 200 answer of the single-flag OFREP endpoint from {@code body}, token by token, with
    * no tree in between. The caller bounds the stream (the client buffers at most 10 MiB first).
    */
-  public RelayAnswer readEvaluation(InputStream body) throws RelayDecodeException {
+  public RelayAnswer readEvaluation(InputStream body) throws RelayException {
     try (JsonParser json = factory.createParser(body)) {
       return readEvaluation(json);
     } catch (IOException e) {
@@ -343,7 +345,7 @@ public final class JsonCodec {
    * of a repeated field wins, other fields are skipped (still checked to be JSON), anything after
    * the object is not read.
    */
-  private RelayAnswer readEvaluation(JsonParser json) throws IOException, RelayDecodeException {
+  private RelayAnswer readEvaluation(JsonParser json) throws IOException, RelayException {
     JsonToken root = json.nextToken();
     if (root != JsonToken.START_OBJECT) {
       if (root != null) {
@@ -355,6 +357,8 @@ public final class JsonCodec {
     String variant = null;
     String reason = null;
     Map<String, Object> metadata = Map.of();
+    String errorCode = null;
+    String errorDetails = null;
     for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
       JsonToken token = json.nextToken();
       switch (field) {
@@ -362,8 +366,15 @@ public final class JsonCodec {
         case "variant" -> variant = readText(json, token);
         case "reason" -> reason = readText(json, token);
         case "metadata" -> metadata = readMetadata(json, token);
+        case "errorCode" -> errorCode = readText(json, token);
+        case "errorDetails" -> errorDetails = readText(json, token);
         default -> json.skipChildren();
       }
+    }
+    if (errorCode != null && !errorCode.isEmpty()) {
+      // OFREP's failure shape under a 200 (v1.55 sends a 400 or 404 instead): an error, never a
+      // value or an answer to cache.
+      throw new RelayHttpException(200, errorCode, errorDetails);
     }
     return new RelayAnswer(value, variant, reason, metadata);
   }

@@ -225,6 +225,15 @@ class OkHttpRelayClientTest {
         new JsonCodec(Map.of("provider", "java", "openfeature", true)));
   }
 
+  @Test
+  void evaluation_200WithAnErrorCode_relayHttpExceptionWithThatCode() {
+    server.answer(200, Map.of(), "{\"key\":\"flag\",\"errorCode\":\"FLAG_NOT_FOUND\",\"errorDetails\":\"flag not found\"}");
+    try (OkHttpRelayClient relay = clientOfServer()) {
+      assertThatThrownBy(() -> relay.evaluate("flag", context))
+          .isInstanceOfSatisfying(RelayHttpException.class, e -> assertThat(e.errorCode()).isEqualTo("FLAG_NOT_FOUND"));
+    }
+  }
+
   // Any failure of the HTTP layer is a RelayException.
 
   @Test

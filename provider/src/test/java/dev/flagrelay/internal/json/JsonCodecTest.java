@@ -15,6 +15,7 @@ import dev.flagrelay.internal.relay.FlagChanges;
 import dev.flagrelay.internal.relay.InProcessEvent;
 import dev.flagrelay.internal.relay.RelayAnswer;
 import dev.flagrelay.internal.relay.RelayDecodeException;
+import dev.flagrelay.internal.relay.RelayHttpException;
 import dev.flagrelay.internal.relay.TrackingEvent;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ImmutableStructure;
@@ -242,6 +243,36 @@ class JsonCodecTest {
     assertThat(answer.variant()).isEqualTo("Default");
     assertThat(answer.metadata()).containsExactly(Map.entry("gofeatureflag_cacheable", true));
     assertThat(answer.cacheable()).isTrue();
+  }
+
+  /** OFREP's failure shape under a 200: the error it names, never a value to serve or cache. */
+  @Test
+  void readEvaluation_errorCodeUnderA200_isThatError() {
+    assertThatThrownBy(
+            () ->
+                codec.readEvaluation(
+                    bytes(
+                        "{\"key\":\"f\",\"value\":true,\"reason\":\"ERROR\",\"errorCode\":\"TARGETING_KEY_MISSING\","
+                            + "\"errorDetails\":\"no key\",\"metadata\":{\"gofeatureflag_cacheable\":true}}")))
+        .isInstanceOfSatisfying(
+            RelayHttpException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(200);
+              assertThat(e.errorCode()).isEqualTo("TARGETING_KEY_MISSING");
+              assertThat(e.details()).isEqualTo("no key");
+              assertThat(e.unavailable()).isFalse();
+            });
+  }
+
+  @Test
+  void readEvaluation_nullOrEmptyErrorCode_stillAnAnswer() throws Exception {
+    RelayAnswer answer =
+        codec.readEvaluation(bytes("{\"key\":\"f\",\"value\":true,\"reason\":\"STATIC\",\"errorCode\":null}"));
+    RelayAnswer empty =
+        codec.readEvaluation(bytes("{\"key\":\"f\",\"value\":true,\"reason\":\"STATIC\",\"errorCode\":\"\"}"));
+
+    assertThat(answer.value()).isEqualTo(true);
+    assertThat(empty.value()).isEqualTo(true);
   }
 
   @Test
