@@ -200,14 +200,7 @@ class OkHttpRelayClientTest {
   @Test
   void rateLimited_collectorOnTheRelaysOrigin_sharesThePause() {
     server.answer(429, Map.of("Retry-After", "600"), "");
-    try (OkHttpRelayClient relay =
-        new OkHttpRelayClient(
-            server.baseUri().resolve("/relay"),
-            server.baseUri().resolve("/collector"),
-            null,
-            Map.of(),
-            Duration.ofSeconds(5),
-            new JsonCodec(Map.of("provider", "java", "openfeature", true)))) {
+    try (OkHttpRelayClient relay = clientOf(server.baseUri().resolve("/relay"), server.baseUri().resolve("/collector"))) {
       assertThatThrownBy(() -> relay.flagChanges(null)).isInstanceOf(RelayHttpException.class);
 
       assertThatThrownBy(() -> relay.sendEvents(ENVELOPE, Duration.ofSeconds(5))).isInstanceOf(RateLimitedException.class);
@@ -216,13 +209,12 @@ class OkHttpRelayClientTest {
   }
 
   private static OkHttpRelayClient clientOf(StubHttpServer relay, StubHttpServer collector) {
+    return clientOf(relay.baseUri(), collector.baseUri());
+  }
+
+  private static OkHttpRelayClient clientOf(URI relay, URI collector) {
     return new OkHttpRelayClient(
-        relay.baseUri(),
-        collector.baseUri(),
-        null,
-        Map.of(),
-        Duration.ofSeconds(5),
-        new JsonCodec(Map.of("provider", "java", "openfeature", true)));
+        relay, collector, null, Map.of(), Duration.ofSeconds(5), new JsonCodec(Map.of("provider", "java", "openfeature", true)));
   }
 
   @Test
